@@ -1,0 +1,94 @@
+"""Demo people of the embedded default: a learner, a mentor and a staff member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from nexus.accounts.models import Cohort, Profile, User
+
+DEMO_PASSWORD = "nexus-demo-2026"
+DEMO_COHORT_SLUG = "prodev-backend-2026"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    username: str
+    display_name: str
+    role: str
+    track: str
+    bio: str
+    skills: tuple[str, ...]
+
+
+DEMO_PEOPLE = (
+    DemoPerson(
+        email="learner@demo.nexus",
+        username="demo-learner",
+        display_name="Amara Learner",
+        role=Profile.Role.LEARNER,
+        track=Profile.Track.BACKEND,
+        bio="ProDev Backend learner documenting the journey from Python to system design.",
+        skills=("Python", "Django", "Django REST Framework", "GraphQL", "Docker"),
+    ),
+    DemoPerson(
+        email="mentor@demo.nexus",
+        username="demo-mentor",
+        display_name="Kofi Mentor",
+        role=Profile.Role.MENTOR,
+        track=Profile.Track.FULLSTACK,
+        bio="Mentor for the backend track; ask me about Celery, caching and CI/CD.",
+        skills=("Python", "PostgreSQL", "Redis", "Celery", "RabbitMQ", "CI/CD"),
+    ),
+    DemoPerson(
+        email="staff@demo.nexus",
+        username="demo-staff",
+        display_name="Nia Staff",
+        role=Profile.Role.STAFF,
+        track=Profile.Track.BACKEND,
+        bio="Programme staff: announcements, cohorts and moderation.",
+        skills=("Django", "System design"),
+    ),
+)
+
+
+@transaction.atomic
+def load_demo_accounts() -> dict[str, User]:
+    """Create the demo cohort and people if missing; returns them by role.
+
+    Idempotent: running it again finds them and changes nothing.
+    """
+    cohort, _ = Cohort.objects.get_or_create(
+        slug=DEMO_COHORT_SLUG,
+        defaults={
+            "name": "ProDev Backend 2026",
+            "description": "The ProDev Backend Engineering programme's 2026 cohort.",
+            "starts_on": date(2026, 2, 2),
+            "ends_on": date(2026, 11, 27),
+        },
+    )
+    people: dict[str, User] = {}
+    for person in DEMO_PEOPLE:
+        user = User.objects.filter(email=person.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=person.email,
+                username=person.username,
+                password=DEMO_PASSWORD,
+                is_staff=person.role == Profile.Role.STAFF,
+                is_email_verified=True,
+            )
+            Profile.objects.filter(user=user).update(
+                display_name=person.display_name,
+                role=person.role,
+                track=person.track,
+                bio=person.bio,
+                skills=list(person.skills),
+                cohort=cohort,
+            )
+            user.refresh_from_db()
+        people[person.role] = user
+    return people

@@ -1,0 +1,7 @@
+"""The REST API under /api/v1/: each app's urls, in one place."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("nexus.accounts.api.rest")),
+]

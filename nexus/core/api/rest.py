@@ -1,0 +1,32 @@
+"""Helpers every app's REST door uses to stay thin."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from nexus.core.errors import ValidationError
+
+
+def parse_input(serializer_class: type[serializers.Serializer[Any]], request: Request) -> Any:
+    """Validate the request body's shape and types; returns validated data.
+
+    Business rules stay in services; this only refuses what is not even the
+    right shape (missing fields, wrong types), in the one error shape.
+    """
+    serializer = serializer_class(data=body_object(request))
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def body_object(request: Request) -> Mapping[str, Any]:
+    """The request body as a mapping, or a 400 if it is a list or scalar."""
+    if not isinstance(request.data, Mapping):
+        raise ValidationError(
+            "The body must be a JSON object.",
+            errors={"non_field_errors": ["Expected a JSON object."]},
+        )
+    return request.data

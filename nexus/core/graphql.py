@@ -1,0 +1,119 @@
+"""GraphQL plumbing shared by every app: the view, auth, limits and errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from graphql.error import GraphQLError
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.authentication import CSRFCheck
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from strawberry.django.views import GraphQLView
+from strawberry.extensions import MaskErrors
+from strawberry.types import Info
+
+from nexus.core.errors import DomainError, NotFound, error_body
+
+# Limits that keep one request from costing the server more than a page of REST.
+MAX_QUERY_DEPTH = 10
+MAX_ALIASES = 15
+MAX_TOKENS = 2000
+
+
+def _csrf_failure_reason(request: HttpRequest) -> str | None:
+    check = CSRFCheck(lambda req: None)  # type: ignore[arg-type, return-value]
+    check.process_request(request)
+    return check.process_view(request, None, (), {})  # type: ignore[arg-type, return-value]
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class NexusGraphQLView(GraphQLView):
+    """Strawberry's view with the REST API's authentication.
+
+    A `Bearer` access token authenticates like REST and, as a header a
+    browser never sends by itself, needs no CSRF token. Without one the
+    session applies and, as with DRF's SessionAuthentication, a signed-in
+    session must send the CSRF token: the view is exempt from the middleware
+    only so that token clients are not refused, and it checks CSRF itself.
+    """
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        header = request.headers.get("Authorization", "")
+        if header:
+            try:
+                authenticated = JWTAuthentication().authenticate(request)  # type: ignore[arg-type]
+            except drf_exceptions.AuthenticationFailed as exc:
+                code = exc.get_codes()
+                error_type = code.get("code") if isinstance(code, dict) else code
+                return JsonResponse(
+                    error_body(
+                        str(error_type or "authentication_failed"),
+                        "The access token is invalid or expired.",
+                    ),
+                    status=401,
+                    headers={"WWW-Authenticate": 'Bearer realm="api"'},
+                )
+            if authenticated is None:
+                return JsonResponse(
+                    error_body(
+                        "authentication_failed",
+                        "Use `Authorization: Bearer <access token>`.",
+                    ),
+                    status=401,
+                    headers={"WWW-Authenticate": 'Bearer realm="api"'},
+                )
+            request.user = authenticated[0]
+        elif request.method == "POST" and request.user.is_authenticated:
+            reason = _csrf_failure_reason(request)
+            if reason:
+                return JsonResponse(
+                    error_body("csrf_failed", f"CSRF check failed: {reason}"), status=403
+                )
+        return super().dispatch(request, *args, **kwargs)
+
+
+def request_user(info: Info[Any, Any]) -> Any:
+    """The user of this GraphQL request (AnonymousUser when signed out)."""
+    request = info.context.request
+    return getattr(request, "user", None) or AnonymousUser()
+
+
+class ErrorShapeExtension(MaskErrors):
+    """GraphQL errors carry the REST error types in `extensions`.
+
+    A domain error keeps its message and gets `code` and `errors`; a query
+    the schema refuses keeps its message with code `bad_query`; anything else
+    is a bug, so its message is masked as `server_error`.
+    """
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [self._shape(error) for error in errors]
+
+    def _shape(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, ObjectDoesNotExist):
+            original = NotFound()
+        if isinstance(original, DomainError):
+            message = original.detail
+            extensions: dict[str, Any] = {"code": original.error_type, "errors": original.errors}
+            extensions.update(original.extra)
+        elif original is None:
+            message = error.message
+            extensions = {"code": "bad_query", **(error.extensions or {})}
+        else:
+            message = "Something went wrong on our side; it has been logged."
+            extensions = {"code": "server_error"}
+        return GraphQLError(
+            message=message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=None,
+            extensions=extensions,
+        )

@@ -1,0 +1,22 @@
+"""Load the demo content of the embedded default. Safe to run again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from nexus.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE, load_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Create the demo people and content (development only; idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.IS_PRODUCTION:
+            raise CommandError("Demo logins are for development only; refusing in production.")
+        load_demo_accounts()
+        self.stdout.write("Demo content loaded. Demo logins (password %s):" % DEMO_PASSWORD)
+        for person in DEMO_PEOPLE:
+            self.stdout.write(f"  {person.role:<8} {person.email}")
