@@ -156,7 +156,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Development serves static files straight from the apps, so `make run`
 # needs no collectstatic; production serves the collected, hashed copies.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -11,7 +11,8 @@ class ProfileInline(admin.StackedInline[Profile, User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+# The stubs bind UserAdmin to AbstractUser; ours is an AbstractBaseUser with email login.
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     inlines = (ProfileInline,)
     ordering = ("-date_joined",)
     list_display = ("username", "email", "role_display", "is_staff", "is_active", "date_joined")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -107,7 +108,8 @@ def token_refresh(*, refresh: str) -> TokenPair:
         old = RefreshToken(refresh)  # type: ignore[arg-type]
     except TokenError as exc:
         raise AuthenticationFailed("The refresh token is invalid, expired or revoked.") from exc
-    user = User.objects.filter(pk=old.payload.get("user_id"), is_active=True).first()
+    user_id = str(old.payload.get("user_id", ""))
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id.isdigit() else None
     if user is None:
         raise AuthenticationFailed("The account of this token no longer exists or is inactive.")
     with transaction.atomic():
@@ -130,10 +132,8 @@ def token_revoke(*, refresh: str, actor: User | None = None) -> None:
         raise AuthenticationFailed("The refresh token is invalid, expired or revoked.") from exc
     if actor is not None and str(token.payload.get("user_id")) != str(actor.pk):
         raise AuthenticationFailed("This refresh token belongs to another account.")
-    try:
+    with contextlib.suppress(IntegrityError):  # logging out twice is not an error
         token.blacklist()
-    except IntegrityError:
-        pass  # already revoked: logging out twice is not an error
 
 
 def tokens_flush_expired() -> int:

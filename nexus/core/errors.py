@@ -34,9 +34,9 @@ FieldErrors = dict[str, list[str]]
 class DomainError(Exception):
     """Base of the errors services raise; each maps to one HTTP status."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
-    error_type = "bad_request"
-    default_detail = "The request could not be processed."
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    error_type: str = "bad_request"
+    default_detail: str = "The request could not be processed."
 
     def __init__(
         self,
@@ -180,8 +180,9 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
     set_rollback()
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = str(exc.auth_header)  # type: ignore[attr-defined]
-    if isinstance(exc, drf_exceptions.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(int(exc.wait) + 1)
+    wait = getattr(exc, "wait", None)
+    if isinstance(exc, drf_exceptions.Throttled) and wait is not None:
+        headers["Retry-After"] = str(int(wait) + 1)
 
     error_type = _drf_error_type(exc)
     if isinstance(exc, drf_exceptions.ValidationError):

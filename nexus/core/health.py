@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from kombu import Connection
 from django.core.cache import cache
 from django.db import connection
 
@@ -29,8 +30,7 @@ def check_broker() -> str:
     """Connects to the broker; returns 'eager' when tasks run in process."""
     if not settings.CELERY_BROKER_URL:
         return "eager"
-    from nexus.celery import app
-
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    # A fresh connection, not one from the pool, so the answer is about now.
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+        conn.ensure_connection(max_retries=0, timeout=2)
     return "ok"

@@ -16,10 +16,10 @@ def is_staff(user: User | AnonymousUser | Any) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return bool(getattr(user, "role", None) == "staff")
+    return getattr(user, "role", None) == "staff"
 
 
 def is_mentor_or_staff(user: User | AnonymousUser | Any) -> bool:
     if is_staff(user):
         return True
-    return bool(getattr(user, "is_authenticated", False) and user.role == "mentor")
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) == "mentor"

@@ -13,7 +13,7 @@ class ErrorSerializer(serializers.Serializer[Any]):
 
     type = serializers.CharField(help_text="Machine-readable kind, e.g. `validation_error`.")
     detail = serializers.CharField(help_text="A sentence for humans.")
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Field name to messages; empty unless the input was at fault.",
     )
@@ -39,7 +39,9 @@ class AutoSchema(SpectacularAutoSchema):
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         for code in self._error_codes():
             if code not in responses:
-                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response = self._get_response_for_code(  # type: ignore[no-untyped-call]
+                    ErrorSerializer, code, direction=direction
+                )
                 response["description"] = _ERROR_DESCRIPTIONS[code]
                 responses[code] = response
         return responses

@@ -110,7 +110,7 @@ class Query:
     @strawberry.field(description="The signed-in user, or null when signed out.")
     def me(self, info: Info[Any, Any]) -> MeType | None:
         user = request_user(info)
-        return user if user.is_authenticated else None  # type: ignore[no-any-return]
+        return user if user.is_authenticated else None
 
     @strawberry.field(description="A public profile by handle.")
     def user(self, username: str) -> UserType:

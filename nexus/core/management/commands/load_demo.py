@@ -17,6 +17,6 @@ class Command(BaseCommand):
         if settings.IS_PRODUCTION:
             raise CommandError("Demo logins are for development only; refusing in production.")
         load_demo_accounts()
-        self.stdout.write("Demo content loaded. Demo logins (password %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo content loaded. Demo logins (password {DEMO_PASSWORD}):")
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.role:<8} {person.email}")

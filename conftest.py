@@ -1,0 +1,109 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+
+# Under CI every service is real: a test that needs one may not skip.
+SERVICES_REQUIRED = os.environ.get("NEXUS_REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not SERVICES_REQUIRED:
+        return
+    missing = [
+        name
+        for name, present in (
+            ("DATABASE_URL (PostgreSQL)", settings.IS_POSTGRES),
+            ("REDIS_URL", bool(settings.REDIS_URL)),
+            ("CELERY_BROKER_URL", bool(settings.CELERY_BROKER_URL)),
+        )
+        if not present
+    ]
+    if missing:
+        pytest.exit(f"NEXUS_REQUIRE_SERVICES=1 but not configured: {', '.join(missing)}", 3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "postgres" in item.keywords and not settings.IS_POSTGRES:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL"))
+        if "broker" in item.keywords and not settings.CELERY_BROKER_URL:
+            item.add_marker(pytest.mark.skip(reason="needs a broker: set CELERY_BROKER_URL"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # Argon2 is deliberately slow; tests that check hashing opt back in.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks() -> Iterator[None]:
+    from nexus.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user_factory(db: None) -> Callable[..., Any]:
+    from nexus.accounts.tests.factories import UserFactory
+
+    return UserFactory
+
+
+@pytest.fixture
+def learner(user_factory: Callable[..., Any]) -> Any:
+    return user_factory(username="learner-one", email="learner.one@example.org")
+
+
+@pytest.fixture
+def auth_client(learner: Any) -> APIClient:
+    """An API client authenticated as `learner` with a real access token."""
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    client = APIClient()
+    token = RefreshToken.for_user(learner).access_token
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def client_for(user: Any) -> APIClient:
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def as_user() -> Callable[[Any], APIClient]:
+    return client_for
+
+
+@pytest.fixture
+def db_vendor(db: None) -> str:
+    return connection.vendor

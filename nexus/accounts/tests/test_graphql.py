@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import pytest
+from django.middleware.csrf import get_token
+from django.test import Client
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from nexus.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+STRONG = "correct horse battery staple"
+
+
+def gql(client, query, variables=None, **headers):
+    return client.post(
+        "/graphql/",
+        {"query": query, "variables": variables or {}},
+        content_type="application/json",
+        **headers,
+    )
+
+
+def bearer(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_register_obtain_token_read_and_edit_me_over_graphql(client):
+    registered = gql(
+        client,
+        "mutation($i: RegisterInput!) { register(input: $i) { username email role } }",
+        {"i": {"email": "ada@example.org", "username": "ada", "password": STRONG}},
+    ).json()
+    assert registered == {
+        "data": {"register": {"username": "ada", "email": "ada@example.org", "role": "learner"}}
+    }
+
+    pair = gql(
+        client,
+        'mutation { obtainToken(email: "ada@example.org", password: "%s") { access refresh } }'
+        % STRONG,
+    ).json()["data"]["obtainToken"]
+
+    me = gql(client, "{ me { username email timezone } }", **bearer(pair["access"])).json()
+    assert me["data"]["me"] == {"username": "ada", "email": "ada@example.org", "timezone": "UTC"}
+
+    edited = gql(
+        client,
+        'mutation { updateMe(input: {bio: "Hi", track: "frontend"}) { bio track role } }',
+        **bearer(pair["access"]),
+    ).json()
+    assert edited["data"]["updateMe"] == {"bio": "Hi", "track": "frontend", "role": "learner"}
+
+    assert gql(
+        client, "mutation($r: String!) { logout(refresh: $r) }", {"r": pair["refresh"]}
+    ).json() == {"data": {"logout": True}}
+    refused = gql(
+        client,
+        "mutation($r: String!) { refreshToken(refresh: $r) { access } }",
+        {"r": pair["refresh"]},
+    ).json()
+    assert refused["errors"][0]["extensions"]["code"] == "authentication_failed"
+
+
+def test_me_is_null_when_signed_out(client):
+    assert gql(client, "{ me { username } }").json() == {"data": {"me": None}}
+
+
+def test_update_me_signed_out_is_a_not_authenticated_error(client):
+    body = gql(client, 'mutation { updateMe(input: {bio: "x"}) { bio } }').json()
+
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "not_authenticated"
+
+
+def test_domain_validation_errors_carry_code_and_field_errors(client, user_factory):
+    user_factory(email="ada@example.org")
+
+    body = gql(
+        client,
+        "mutation($i: RegisterInput!) { register(input: $i) { username } }",
+        {"i": {"email": "ada@example.org", "username": "x", "password": "short"}},
+    ).json()
+
+    extensions = body["errors"][0]["extensions"]
+    assert extensions["code"] == "validation_error"
+    assert set(extensions["errors"]) == {"email", "username", "password"}
+    assert User.objects.count() == 1
+
+
+def test_update_me_cannot_set_role_through_graphql(client, learner):
+    body = gql(
+        client,
+        'mutation { updateMe(input: {role: "staff"}) { role } }',
+        **bearer(AccessToken.for_user(learner)),
+    ).json()
+
+    assert body["errors"][0]["extensions"]["code"] == "bad_query"
+    assert User.objects.get(pk=learner.pk).role == "learner"
+
+
+def test_public_user_query_never_exposes_email(client, learner):
+    ok = gql(client, '{ user(username: "%s") { username role }}' % learner.username).json()
+    refused = gql(client, '{ user(username: "%s") { email }}' % learner.username).json()
+    missing = gql(client, '{ user(username: "nobody-here") { username }}').json()
+
+    assert ok["data"]["user"] == {"username": learner.username, "role": "learner"}
+    assert refused["errors"][0]["extensions"]["code"] == "bad_query"
+    assert missing["errors"][0]["extensions"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer not-a-token", "Bearer ", "Basic dXNlcjpwYXNz"],
+)
+def test_a_bad_authorization_header_gets_401_in_the_error_shape(client, header):
+    response = gql(client, "{ me { username } }", HTTP_AUTHORIZATION=header)
+
+    assert response.status_code == 401
+    assert set(response.json()) >= {"type", "detail", "errors", "request_id"}
+
+
+def test_a_refresh_token_is_not_an_access_token_for_graphql(client, learner):
+    response = gql(client, "{ me { username } }", **bearer(RefreshToken.for_user(learner)))
+
+    assert response.status_code == 401
+
+
+def test_session_mutations_need_the_csrf_token(learner):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    mutation = 'mutation { updateMe(input: {bio: "via session"}) { bio } }'
+
+    refused = gql(client, mutation)
+    assert refused.status_code == 403
+    assert User.objects.get(pk=learner.pk).profile.bio == ""
+
+    token_response = client.get("/graphql/", HTTP_ACCEPT="text/html")
+    csrf = get_token(token_response.wsgi_request)
+    client.cookies["csrftoken"] = csrf
+    accepted = gql(client, mutation, HTTP_X_CSRFTOKEN=csrf)
+    assert accepted.json() == {"data": {"updateMe": {"bio": "via session"}}}
+
+
+def test_bearer_clients_need_no_csrf_token(learner):
+    client = Client(enforce_csrf_checks=True)
+
+    body = gql(
+        client,
+        'mutation { updateMe(input: {bio: "token"}) { bio } }',
+        **bearer(AccessToken.for_user(learner)),
+    ).json()
+
+    assert body == {"data": {"updateMe": {"bio": "token"}}}
+
+
+def test_deep_queries_are_refused(client):
+    deep = "{ me " + "{ cohort " * 11 + "{ slug }" + " }" * 11 + " }"
+
+    body = gql(client, deep).json()
+
+    assert "errors" in body
+    assert "depth" in body["errors"][0]["message"].lower()
+
+
+def test_too_many_aliases_are_refused(client):
+    aliases = " ".join(f"a{i}: me {{ username }}" for i in range(20))
+
+    body = gql(client, "{ %s }" % aliases).json()
+
+    assert body["errors"][0]["extensions"]["code"] == "bad_query"
+    assert "aliases" in body["errors"][0]["message"].lower()
+
+
+def test_too_many_tokens_are_refused(client):
+    fields = " ".join(["username"] * 2100)
+
+    body = gql(client, "{ me { %s } }" % fields).json()
+
+    assert "errors" in body
+    assert "token" in body["errors"][0]["message"].lower()
+
+
+def test_graphiql_is_served_to_browsers(client):
+    response = client.get("/graphql/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert b"graphiql" in response.content.lower()

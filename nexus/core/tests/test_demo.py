@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from nexus.accounts.demo import DEMO_PASSWORD
+from nexus.accounts.models import Cohort, Profile, User
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> tuple[int, int, int]:
+    return User.objects.count(), Profile.objects.count(), Cohort.objects.count()
+
+
+def test_loading_the_demo_twice_creates_nothing_twice():
+    call_command("load_demo", verbosity=0)
+    first = counts()
+    call_command("load_demo", verbosity=0)
+
+    assert counts() == first == (3, 3, 1)
+
+
+def test_demo_people_can_sign_in_with_their_roles(api_client):
+    call_command("load_demo", verbosity=0)
+
+    for email, role in [
+        ("learner@demo.nexus", "learner"),
+        ("mentor@demo.nexus", "mentor"),
+        ("staff@demo.nexus", "staff"),
+    ]:
+        pair = api_client.post("/api/v1/auth/token/", {"email": email, "password": DEMO_PASSWORD})
+        assert pair.status_code == 200
+        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.json()['access']}")
+        assert api_client.get("/api/v1/me/").json()["role"] == role
+
+
+def test_the_demo_refuses_to_load_in_production(settings):
+    settings.IS_PRODUCTION = True
+
+    with pytest.raises(CommandError, match="development only"):
+        call_command("load_demo", verbosity=0)
+    assert counts() == (0, 0, 0)

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+
+
+def test_healthz_answers_without_touching_the_database(client):
+    # No django_db mark: any query here would raise and fail the test.
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_checks_database_cache_and_broker(client, settings):
+    response = client.get("/readyz")
+
+    assert response.status_code == 200, response.json()
+    checks = response.json()["checks"]
+    assert checks["database"] == "ok"
+    assert checks["cache"] == "ok"
+    assert checks["broker"] == ("ok" if settings.CELERY_BROKER_URL else "eager")
+
+
+@pytest.mark.django_db
+def test_readyz_names_an_unreachable_broker(client, settings):
+    settings.CELERY_BROKER_URL = "amqp://guest:guest@127.0.0.1:1//"
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["type"] == "service_unavailable"
+    assert set(body["errors"]) == {"broker"}
+    assert body["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_readyz_names_an_unreachable_cache(client, settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    try:
+        response = client.get("/readyz")
+    finally:
+        caches["default"].close()
+
+    assert response.status_code == 503
+    assert set(response.json()["errors"]) == {"cache"}
+
+
+@pytest.mark.django_db
+def test_metrics_are_served_in_prometheus_format(client):
+    client.get("/healthz")
+
+    response = client.get("/metrics")
+
+    assert response.status_code == 200
+    assert b"django_http_requests_total_by_method_total" in response.content
