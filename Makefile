@@ -10,13 +10,13 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 WEB_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test lint format types check stack web asgi worker beat flower bench migrate demo clean
+.PHONY: help env run test lint format types check stack web asgi worker beat flower migrate demo clean
 
 help:
 	@echo "make run     serve Nexus on http://$(HOST):$(PORT) (SQLite, no servers needed)"
 	@echo "make test    run the whole test suite"
 	@echo "make stack   web + worker + beat on PostgreSQL/Redis/RabbitMQ (DATABASE_URL etc.)"
-	@echo "make lint | types | worker | beat | flower | bench"
+	@echo "make lint | types | worker | beat | flower | web | asgi"
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -78,9 +78,6 @@ stack: migrate
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" -a -n "$$CELERY_BROKER_URL" || \
 		{ echo "make stack needs DATABASE_URL, REDIS_URL and CELERY_BROKER_URL"; exit 2; }
 	deploy/run-stack.sh
-
-bench: env
-	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* staticfiles

@@ -22,4 +22,6 @@ def is_staff(user: User | AnonymousUser | Any) -> bool:
 def is_mentor_or_staff(user: User | AnonymousUser | Any) -> bool:
     if is_staff(user):
         return True
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) == "mentor"
+    return (
+        bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) == "mentor"
+    )

@@ -52,11 +52,11 @@ class AutoSchema(SpectacularAutoSchema):
         codes = []
         if has_body or self._is_list_view():
             codes.append("400")
+        # Even an open endpoint answers 401 to a bad or expired Bearer token.
+        codes.append("401")
         permission_classes = getattr(self.view, "permission_classes", [])
-        if permissions.AllowAny not in permission_classes:
-            codes.append("401")
-            if has_body or method == "DELETE":
-                codes.append("403")
+        if permissions.AllowAny not in permission_classes and (has_body or method == "DELETE"):
+            codes.append("403")
         if "{" in self.path:
             codes.append("404")
         if getattr(self.view, "conflict_on_write", False) and has_body:
