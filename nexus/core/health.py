@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from kombu import Connection
 from django.core.cache import cache
 from django.db import connection
+from kombu import Connection
 
 
 def check_database() -> None:
