@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def schema(django_db_blocker) -> dict:
+def schema(django_db_blocker):
     with django_db_blocker.unblock():
         from io import StringIO
 
