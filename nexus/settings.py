@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "strawberry_django",
     "nexus.core",
     "nexus.accounts",
+    "nexus.knowledge",
 ]
 
 MIDDLEWARE = [

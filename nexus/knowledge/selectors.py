@@ -1,0 +1,197 @@
+"""Reads of the reference guide: querysets joined once, visibility decided here."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from nexus.accounts.models import User
+from nexus.core.errors import NotFound, ValidationError
+from nexus.core.permissions import is_staff
+from nexus.knowledge.filters import ConceptFilter, GuideFilter, TechnologyFilter
+from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
+from nexus.knowledge.permissions import can_view_guide, visible_guides
+
+# How many guides a technology or concept page shows; the guide list has the rest.
+RELATED_GUIDES_SHOWN = 10
+
+_PUBLISHED_LIVE = Q(guides__status=Guide.Status.PUBLISHED, guides__deleted_at__isnull=True)
+
+
+def _apply_filters(
+    filterset_class: type[django_filters.FilterSet],
+    queryset: QuerySet[Any],
+    filters: Mapping[str, Any] | None,
+) -> QuerySet[Any]:
+    if not filters:
+        return queryset
+    filterset = filterset_class(data=filters, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(
+            "Some filters are not valid.",
+            errors={field: list(messages) for field, messages in filterset.errors.items()},
+        )
+    return filterset.qs  # type: ignore[no-any-return]
+
+
+def _user_queryset() -> QuerySet[User]:
+    return User.objects.select_related("profile")
+
+
+def guide_queryset(*, viewer: Any) -> QuerySet[Guide]:
+    """Visible guides with everything a list or detail shows, in a fixed number of queries."""
+    return (
+        visible_guides(Guide.objects.all(), viewer)
+        .select_related("author__profile")
+        .prefetch_related(
+            Prefetch("co_editors", queryset=_user_queryset()),
+            Prefetch("technologies", queryset=Technology.objects.only("id", "slug", "name")),
+            Prefetch("concepts", queryset=Concept.objects.only("id", "slug", "name")),
+            Prefetch("tags", queryset=Tag.objects.only("id", "slug", "name")),
+        )
+    )
+
+
+def guide_list(*, viewer: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Guide]:
+    """Guides the viewer may read, filtered by technology, concept, tag, kind, author,
+    status and title text. Staff may ask for deleted guides with `deleted=true`."""
+    filters = dict(filters or {})
+    deleted = str(filters.pop("deleted", "")).lower() in {"true", "1"}
+    if deleted and is_staff(viewer):
+        queryset = (
+            Guide.objects.filter(deleted_at__isnull=False)
+            .select_related("author__profile")
+            .prefetch_related("co_editors__profile", "technologies", "concepts", "tags")
+        )
+    else:
+        queryset = guide_queryset(viewer=viewer)
+    return _apply_filters(GuideFilter, queryset, filters)
+
+
+def guide_get(*, viewer: Any, slug: str) -> Guide:
+    """A guide the viewer may read, deleted ones for staff. Raises NotFound."""
+    guide = (
+        Guide.objects.filter(slug=slug)
+        .select_related("author__profile", "current_revision")
+        .prefetch_related(
+            Prefetch("co_editors", queryset=_user_queryset()),
+            "technologies",
+            "concepts",
+            "tags",
+        )
+        .first()
+    )
+    if guide is None or not can_view_guide(viewer, guide):
+        raise NotFound(f"No guide '{slug}'.")
+    return guide
+
+
+def guide_revision_list(*, viewer: Any, slug: str) -> QuerySet[GuideRevision]:
+    guide = guide_get(viewer=viewer, slug=slug)
+    return guide.revisions.select_related("editor__profile").order_by("-number")
+
+
+def guide_revision_get(*, viewer: Any, slug: str, revision_id: int) -> GuideRevision:
+    revision = guide_revision_list(viewer=viewer, slug=slug).filter(pk=revision_id).first()
+    if revision is None:
+        raise NotFound(f"Guide '{slug}' has no revision {revision_id}.")
+    return revision
+
+
+@dataclass(frozen=True)
+class RevisionDiff:
+    from_revision: GuideRevision
+    to_revision: GuideRevision
+    diff: str
+
+
+def _revision_text(revision: GuideRevision) -> list[str]:
+    return [f"# {revision.title}\n", "\n", *revision.body.splitlines(keepends=True)]
+
+
+def guide_revision_diff(*, viewer: Any, slug: str, from_id: Any, to_id: Any) -> RevisionDiff:
+    """A unified diff of title and body between two revisions of one guide.
+
+    Raises ValidationError for missing or non-numeric ids, NotFound for
+    revisions that are not this guide's.
+    """
+    errors = {}
+    ids: dict[str, int] = {}
+    for name, value in (("from", from_id), ("to", to_id)):
+        if value in (None, ""):
+            errors[name] = ["Required: a revision id."]
+        elif not str(value).isdigit():
+            errors[name] = ["A revision id (an integer)."]
+        else:
+            ids[name] = int(value)
+    if errors:
+        raise ValidationError(errors=errors)
+    revisions = {
+        r.pk: r
+        for r in guide_revision_list(viewer=viewer, slug=slug).filter(
+            pk__in=[ids["from"], ids["to"]]
+        )
+    }
+    for name in ("from", "to"):
+        if ids[name] not in revisions:
+            raise NotFound(f"Guide '{slug}' has no revision {ids[name]}.")
+    old, new = revisions[ids["from"]], revisions[ids["to"]]
+    lines = difflib.unified_diff(
+        _revision_text(old),
+        _revision_text(new),
+        fromfile=f"{slug}@r{old.number}",
+        tofile=f"{slug}@r{new.number}",
+    )
+    text = "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    return RevisionDiff(from_revision=old, to_revision=new, diff=text)
+
+
+def _recent_guides(viewer: Any, **lookup: Any) -> list[Guide]:
+    guides = visible_guides(Guide.objects.filter(**lookup), viewer)
+    return list(
+        guides.select_related("author__profile").order_by("-created_at")[:RELATED_GUIDES_SHOWN]
+    )
+
+
+def technology_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Technology]:
+    """Technologies with the number of published guides on each."""
+    queryset = Technology.objects.annotate(
+        guide_count=Count("guides", filter=_PUBLISHED_LIVE, distinct=True)
+    )
+    return _apply_filters(TechnologyFilter, queryset, filters)
+
+
+def technology_get(*, viewer: Any, slug: str) -> Technology:
+    """A technology with its concepts and the latest guides the viewer may read
+    (as `recent_guides`). Raises NotFound."""
+    technology = technology_list().filter(slug=slug).prefetch_related("concepts").first()
+    if technology is None:
+        raise NotFound(f"No technology '{slug}'.")
+    technology.recent_guides = _recent_guides(viewer, technologies=technology)  # type: ignore[attr-defined]
+    return technology
+
+
+def concept_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Concept]:
+    queryset = Concept.objects.annotate(
+        guide_count=Count("guides", filter=_PUBLISHED_LIVE, distinct=True)
+    ).prefetch_related(
+        Prefetch("technologies", queryset=Technology.objects.only("id", "slug", "name"))
+    )
+    return _apply_filters(ConceptFilter, queryset, filters)
+
+
+def concept_get(*, viewer: Any, slug: str) -> Concept:
+    concept = concept_list().filter(slug=slug).first()
+    if concept is None:
+        raise NotFound(f"No concept '{slug}'.")
+    concept.recent_guides = _recent_guides(viewer, concepts=concept)  # type: ignore[attr-defined]
+    return concept
+
+
+def tag_list() -> QuerySet[Tag]:
+    return Tag.objects.annotate(guide_count=Count("guides", filter=_PUBLISHED_LIVE, distinct=True))

@@ -1,0 +1,461 @@
+"""Writes of the reference guide: one function per use case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.text import slugify
+
+from nexus.accounts.models import User
+from nexus.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from nexus.core.markdown import render_markdown
+from nexus.core.permissions import is_staff
+from nexus.knowledge import permissions
+from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
+
+TITLE_MAX = 200
+BODY_MAX = 100_000
+MESSAGE_MAX = 200
+SUMMARY_MAX = 2000
+MAX_LINKS = 20
+MAX_TAGS = 10
+MAX_CO_EDITORS = 10
+
+Errors = dict[str, list[str]]
+SlugModel = TypeVar("SlugModel", Technology, Concept)
+
+
+# --- Input cleaning shared by the use cases -----------------------------------
+
+
+def _text(
+    errors: Errors,
+    field: str,
+    value: Any,
+    *,
+    max_length: int,
+    required: bool = True,
+    strip: bool = True,
+) -> str:
+    if not isinstance(value, str):
+        errors[field] = ["Must be a string."]
+        return ""
+    cleaned = value.strip() if strip else value
+    if required and not cleaned.strip():
+        errors[field] = ["This field may not be blank."]
+    elif len(cleaned) > max_length:
+        errors[field] = [f"At most {max_length} characters (got {len(cleaned)})."]
+    return cleaned
+
+
+def _choice(errors: Errors, field: str, value: Any, choices: Sequence[str]) -> str:
+    if value not in choices:
+        errors[field] = [f"One of: {', '.join(choices)}."]
+        return ""
+    return str(value)
+
+
+def _slug_list(errors: Errors, field: str, value: Any, *, limit: int) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        errors[field] = ["A list of slugs."]
+        return []
+    slugs = list(dict.fromkeys(item.strip() for item in value if item.strip()))
+    if len(slugs) > limit:
+        errors[field] = [f"At most {limit}."]
+    return slugs
+
+
+def _by_slug(
+    errors: Errors, field: str, model: type[SlugModel], slugs: Sequence[str]
+) -> list[SlugModel]:
+    found = {obj.slug: obj for obj in model._default_manager.filter(slug__in=slugs)}
+    unknown = [slug for slug in slugs if slug not in found]
+    if unknown:
+        errors[field] = [f"Unknown {field}: {', '.join(unknown)}."]
+    return [found[slug] for slug in slugs if slug in found]
+
+
+def _tags(errors: Errors, value: Any) -> list[Tag]:
+    """Tags are free labels: unknown ones are created."""
+    names = _slug_list(errors, "tags", value, limit=MAX_TAGS)
+    if "tags" in errors:
+        return []
+    tags: list[Tag] = []
+    for name in names:
+        slug = slugify(name)[:50]
+        if not slug or len(name) > 50:
+            errors["tags"] = [f"Not a usable tag: '{name[:60]}' (1-50 letters, digits or '-')."]
+            return []
+        tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+        tags.append(tag)
+    return tags
+
+
+def _unique_slug(model: type[Model], title: str, max_length: int) -> str:
+    base = slugify(title)[: max_length - 8].strip("-") or "untitled"
+    slug, n = base, 2
+    while model._default_manager.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _raise_if(errors: Errors) -> None:
+    if errors:
+        raise ValidationError(errors=errors)
+
+
+# --- Technologies, concepts, tags ---------------------------------------------
+
+
+def _reference_fields(
+    data: Mapping[str, Any], *, partial: bool, with_category: bool
+) -> tuple[dict[str, Any], Errors]:
+    errors: Errors = {}
+    clean: dict[str, Any] = {}
+    allowed = {"name", "slug", "summary", "docs_url", "category", "technologies"}
+    allowed -= {"technologies"} if with_category else {"category", "docs_url"}
+    for key in sorted(set(data) - allowed):
+        errors[key] = ["Unknown field."]
+    if "name" in data or not partial:
+        clean["name"] = _text(errors, "name", data.get("name"), max_length=80)
+    if "slug" in data:
+        slug = data["slug"]
+        if not isinstance(slug, str) or slugify(slug) != slug or not slug:
+            errors["slug"] = ["Lowercase letters, digits and hyphens only."]
+        else:
+            clean["slug"] = slug
+    if "summary" in data:
+        clean["summary"] = _text(
+            errors, "summary", data["summary"], max_length=SUMMARY_MAX, required=False
+        )
+    if with_category:
+        if "category" in data or not partial:
+            clean["category"] = _choice(
+                errors, "category", data.get("category"), Technology.Category.values
+            )
+        if "docs_url" in data:
+            url = _text(errors, "docs_url", data["docs_url"], max_length=500, required=False)
+            if url and not url.startswith(("https://", "http://")):
+                errors["docs_url"] = ["An http(s) URL."]
+            clean["docs_url"] = url
+    elif "technologies" in data:
+        slugs = _slug_list(errors, "technologies", data["technologies"], limit=MAX_LINKS)
+        clean["technologies"] = _by_slug(errors, "technologies", Technology, slugs)
+    return clean, errors
+
+
+def _save_unique(obj: Model, field_errors: Errors) -> None:
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ValidationError(errors=field_errors) from exc
+
+
+@transaction.atomic
+def technology_create(*, actor: User, data: Mapping[str, Any]) -> Technology:
+    """Add a technology. Mentors and staff only. Raises PermissionDenied, ValidationError."""
+    permissions.check_can_manage_reference(actor)
+    clean, errors = _reference_fields(data, partial=False, with_category=True)
+    _raise_if(errors)
+    clean.setdefault("slug", slugify(clean["name"])[:80])
+    technology = Technology(created_by=actor, **clean)
+    _save_unique(technology, {"name": ["A technology with this name or slug exists."]})
+    return technology
+
+
+@transaction.atomic
+def technology_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Technology:
+    """Edit a technology's fields. Mentors and staff only."""
+    permissions.check_can_manage_reference(actor)
+    technology = Technology.objects.select_for_update().filter(slug=slug).first()
+    if technology is None:
+        raise NotFound(f"No technology '{slug}'.")
+    clean, errors = _reference_fields(data, partial=True, with_category=True)
+    _raise_if(errors)
+    for field, value in clean.items():
+        setattr(technology, field, value)
+    _save_unique(technology, {"name": ["A technology with this name or slug exists."]})
+    return technology
+
+
+@transaction.atomic
+def concept_create(*, actor: User, data: Mapping[str, Any]) -> Concept:
+    """Add a concept, linked to technologies by slug. Mentors and staff only."""
+    permissions.check_can_manage_reference(actor)
+    clean, errors = _reference_fields(data, partial=False, with_category=False)
+    _raise_if(errors)
+    technologies = clean.pop("technologies", [])
+    clean.setdefault("slug", slugify(clean["name"])[:120])
+    concept = Concept(created_by=actor, **clean)
+    _save_unique(concept, {"name": ["A concept with this name or slug exists."]})
+    concept.technologies.set(technologies)
+    return concept
+
+
+@transaction.atomic
+def concept_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Concept:
+    """Edit a concept. Mentors and staff only."""
+    permissions.check_can_manage_reference(actor)
+    concept = Concept.objects.select_for_update().filter(slug=slug).first()
+    if concept is None:
+        raise NotFound(f"No concept '{slug}'.")
+    clean, errors = _reference_fields(data, partial=True, with_category=False)
+    _raise_if(errors)
+    technologies = clean.pop("technologies", None)
+    for field, value in clean.items():
+        setattr(concept, field, value)
+    _save_unique(concept, {"name": ["A concept with this name or slug exists."]})
+    if technologies is not None:
+        concept.technologies.set(technologies)
+    return concept
+
+
+# --- Guides ---------------------------------------------------------------------
+
+GUIDE_FIELDS = {
+    "title",
+    "body",
+    "kind",
+    "status",
+    "technologies",
+    "concepts",
+    "tags",
+    "co_editors",
+    "message",
+    "base_revision",
+}
+
+
+def _guide_fields(
+    data: Mapping[str, Any], *, author: User | None, partial: bool
+) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """Clean guide input; returns (scalar fields, related objects), or raises."""
+    errors: Errors = {}
+    for key in sorted(set(data) - GUIDE_FIELDS):
+        errors[key] = ["Unknown field."]
+    scalars: dict[str, Any] = {}
+    related: dict[str, list[Any]] = {}
+    if "title" in data or not partial:
+        scalars["title"] = _text(errors, "title", data.get("title"), max_length=TITLE_MAX)
+    if "body" in data or not partial:
+        scalars["body"] = _text(errors, "body", data.get("body"), max_length=BODY_MAX, strip=False)
+    if "kind" in data:
+        scalars["kind"] = _choice(errors, "kind", data["kind"], Guide.Kind.values)
+    if "status" in data:
+        scalars["status"] = _choice(errors, "status", data["status"], Guide.Status.values)
+    if "message" in data and data["message"] is not None:
+        scalars["message"] = _text(
+            errors, "message", data["message"], max_length=MESSAGE_MAX, required=False
+        )
+    if "technologies" in data:
+        slugs = _slug_list(errors, "technologies", data["technologies"], limit=MAX_LINKS)
+        related["technologies"] = _by_slug(errors, "technologies", Technology, slugs)
+    if "concepts" in data:
+        slugs = _slug_list(errors, "concepts", data["concepts"], limit=MAX_LINKS)
+        related["concepts"] = _by_slug(errors, "concepts", Concept, slugs)
+    if "co_editors" in data:
+        names = _slug_list(errors, "co_editors", data["co_editors"], limit=MAX_CO_EDITORS)
+        users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+        unknown = [name for name in names if name not in users]
+        if unknown:
+            errors["co_editors"] = [f"Unknown users: {', '.join(unknown)}."]
+        elif author is not None and author.username in users:
+            errors["co_editors"] = ["The author is already an editor."]
+        related["co_editors"] = list(users.values())
+    if "tags" in data:
+        related["tags"] = _tags(errors, data["tags"])
+    _raise_if(errors)
+    return scalars, related
+
+
+def _write_revision(
+    guide: Guide,
+    *,
+    editor: User,
+    message: str,
+    restored_from: GuideRevision | None = None,
+) -> GuideRevision:
+    revision = GuideRevision.objects.create(
+        guide=guide,
+        number=guide.revision_count + 1,
+        title=guide.title,
+        body=guide.body,
+        message=message,
+        editor=editor,
+        restored_from=restored_from,
+    )
+    guide.current_revision = revision
+    guide.revision_count = revision.number
+    return revision
+
+
+def _set_status(guide: Guide, status: str) -> None:
+    if status == Guide.Status.PUBLISHED and guide.published_at is None:
+        guide.published_at = timezone.now()
+    guide.status = status
+
+
+@transaction.atomic
+def guide_create(*, actor: User, data: Mapping[str, Any]) -> Guide:
+    """Write a new guide (a draft unless `status` says published) and its first revision.
+
+    Related technologies and concepts are taken by slug and must exist; tags
+    are created as needed; co-editors are taken by username.
+    Raises ValidationError with field errors; nothing is stored then.
+    """
+    if not actor.is_authenticated:
+        raise PermissionDenied("Sign in to write a guide.")
+    if "base_revision" in data:
+        raise ValidationError(errors={"base_revision": ["Only edits send a base revision."]})
+    scalars, related = _guide_fields(data, author=actor, partial=False)
+    message = scalars.pop("message", "") or "First version"
+    status = scalars.pop("status", Guide.Status.DRAFT)
+    guide = Guide(author=actor, **scalars)
+    guide.slug = _unique_slug(Guide, guide.title, 120)
+    guide.body_html = render_markdown(guide.body)
+    _set_status(guide, status)
+    guide.save()
+    for field, objects in related.items():
+        getattr(guide, field).set(objects)
+    _write_revision(guide, editor=actor, message=message)
+    guide.save(update_fields=["current_revision", "revision_count"])
+    return guide
+
+
+def _locked_guide(slug: str) -> Guide:
+    guide = Guide.objects.select_for_update().filter(slug=slug).first()
+    if guide is None:
+        raise NotFound(f"No guide '{slug}'.")
+    return guide
+
+
+@transaction.atomic
+def guide_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Guide:
+    """Edit a guide. A change of title or body writes a new revision.
+
+    Content edits must send `base_revision`, the id of the revision they
+    started from; if another edit landed since, raises Conflict carrying the
+    current revision and changes nothing. Publishing is `{"status": "published"}`.
+    Locks the guide row. Raises NotFound, PermissionDenied, ValidationError, Conflict.
+    """
+    guide = _locked_guide(slug)
+    permissions.check_can_edit_guide(actor, guide)
+    scalars, related = _guide_fields(data, author=guide.author, partial=True)
+    message = scalars.pop("message", "")
+    status = scalars.pop("status", None)
+    changes_content = any(
+        field in scalars and scalars[field] != getattr(guide, field) for field in ("title", "body")
+    )
+    base = data.get("base_revision")
+    if changes_content and base is None:
+        raise ValidationError(
+            "Send `base_revision`, the id of the revision your edit started from.",
+            errors={"base_revision": ["Required when the title or body changes."]},
+        )
+    if base is not None and (isinstance(base, bool) or not isinstance(base, int)):
+        raise ValidationError(errors={"base_revision": ["A revision id (an integer)."]})
+    if base is not None and base != guide.current_revision_id:
+        raise Conflict(
+            "This guide was edited since your base revision; merge your changes "
+            "into the current revision and send its id.",
+            extra={"current_revision": _revision_summary(guide.current_revision)},
+        )
+    if "kind" in scalars:
+        guide.kind = scalars["kind"]
+    if status is not None:
+        _set_status(guide, status)
+    if changes_content:
+        guide.title = scalars.get("title", guide.title)
+        guide.body = scalars.get("body", guide.body)
+        guide.body_html = render_markdown(guide.body)
+        _write_revision(guide, editor=actor, message=message)
+    guide.save()
+    for field, objects in related.items():
+        getattr(guide, field).set(objects)
+    return guide
+
+
+def _revision_summary(revision: GuideRevision | None) -> dict[str, Any] | None:
+    if revision is None:
+        return None
+    return {
+        "id": revision.pk,
+        "number": revision.number,
+        "title": revision.title,
+        "body": revision.body,
+        "message": revision.message,
+        "editor": revision.editor.username,
+        "created_at": revision.created_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+@transaction.atomic
+def guide_revision_restore(
+    *, actor: User, slug: str, revision_id: int, message: str | None = None
+) -> Guide:
+    """Bring back an old revision's title and body as a new revision.
+
+    Nothing is lost: the revisions in between stay in the history.
+    Raises NotFound, PermissionDenied, ValidationError.
+    """
+    guide = _locked_guide(slug)
+    permissions.check_can_edit_guide(actor, guide)
+    revision = guide.revisions.filter(pk=revision_id).first()
+    if revision is None:
+        raise NotFound(f"Guide '{slug}' has no revision {revision_id}.")
+    errors: Errors = {}
+    note = _text(errors, "message", message or "", max_length=MESSAGE_MAX, required=False)
+    _raise_if(errors)
+    guide.title = revision.title
+    guide.body = revision.body
+    guide.body_html = render_markdown(guide.body)
+    _write_revision(
+        guide,
+        editor=actor,
+        message=note or f"Restored revision {revision.number}",
+        restored_from=revision,
+    )
+    guide.save()
+    return guide
+
+
+@transaction.atomic
+def guide_delete(*, actor: User, slug: str) -> None:
+    """Soft-delete: the guide disappears for everyone but staff, who can restore it.
+
+    The author or staff only. Raises NotFound, PermissionDenied.
+    """
+    guide = _locked_guide(slug)
+    if guide.is_deleted:
+        raise NotFound(f"No guide '{slug}'.")
+    permissions.check_can_delete_guide(actor, guide)
+    guide.deleted_at = timezone.now()
+    guide.deleted_by = actor
+    guide.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+
+
+@transaction.atomic
+def guide_undelete(*, actor: User, slug: str) -> Guide:
+    """Staff bring a deleted guide back as it was. Raises NotFound, PermissionDenied."""
+    if not is_staff(actor):
+        raise PermissionDenied("Only staff restore deleted guides.")
+    guide = _locked_guide(slug)
+    if not guide.is_deleted:
+        raise ValidationError("This guide is not deleted.", errors={"slug": ["Not deleted."]})
+    guide.deleted_at = None
+    guide.deleted_by = None
+    guide.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    return guide
+
+
+def tags_for(names: Iterable[str]) -> list[Tag]:
+    """Tags by name, created when new. For other apps that take tags."""
+    errors: Errors = {}
+    tags = _tags(errors, list(names))
+    _raise_if(errors)
+    return tags
