@@ -54,9 +54,16 @@ def check_can_edit_guide(user: Any, guide: Guide) -> None:
         raise PermissionDenied("Only the author, co-editors, mentors and staff edit this guide.")
 
 
+def can_delete_guide(user: Any, guide: Guide) -> bool:
+    """The author or staff delete a guide."""
+    if not can_edit_guide(user, guide):
+        return False
+    return is_staff(user) or guide.author_id == user.pk
+
+
 def check_can_delete_guide(user: Any, guide: Guide) -> None:
     check_can_edit_guide(user, guide)
-    if not (is_staff(user) or guide.author_id == user.pk):
+    if not can_delete_guide(user, guide):
         raise PermissionDenied("Only the author or staff delete a guide.")
 
 

@@ -60,8 +60,7 @@ def guide_queryset(*, viewer: Any) -> QuerySet[Guide]:
 def guide_list(*, viewer: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Guide]:
     """Guides the viewer may read, filtered by technology, concept, tag, kind, author,
     status and title text. Staff may ask for deleted guides with `deleted=true`."""
-    filters = dict(filters or {})
-    deleted = str(filters.pop("deleted", "")).lower() in {"true", "1"}
+    deleted = str((filters or {}).get("deleted", "")).lower() in {"true", "1"}
     if deleted and is_staff(viewer):
         queryset = (
             Guide.objects.filter(deleted_at__isnull=False)

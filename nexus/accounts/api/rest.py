@@ -31,6 +31,13 @@ class CohortRefSerializer(serializers.ModelSerializer[Cohort]):
         fields = ("slug", "name")
 
 
+class UserRefSerializer(serializers.Serializer[User]):
+    """A person as content shows them: `{"username", "display_name"}`."""
+
+    username = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+
 class UserPublicSerializer(serializers.Serializer[User]):
     """A person as others see them; never the email."""
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from nexus.core.errors import ValidationError
+from nexus.core.errors import NotAuthenticated, ValidationError
+
+if TYPE_CHECKING:
+    from nexus.accounts.models import User
 
 
 def parse_input(serializer_class: type[serializers.Serializer[Any]], request: Request) -> Any:
@@ -30,3 +33,10 @@ def body_object(request: Request) -> Mapping[str, Any]:
             errors={"non_field_errors": ["Expected a JSON object."]},
         )
     return request.data
+
+
+def actor(request: Request) -> User:
+    """The signed-in user making a write; 401 for anonymous callers."""
+    if not request.user.is_authenticated:
+        raise NotAuthenticated("Sign in first: send `Authorization: Bearer <access token>`.")
+    return request.user
