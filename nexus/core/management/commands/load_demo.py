@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from nexus.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE, load_demo_accounts
+from nexus.knowledge.demo import load_demo_knowledge
 
 
 class Command(BaseCommand):
@@ -16,7 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.IS_PRODUCTION:
             raise CommandError("Demo logins are for development only; refusing in production.")
-        load_demo_accounts()
+        people = load_demo_accounts()
+        load_demo_knowledge(people)
         self.stdout.write(f"Demo content loaded. Demo logins (password {DEMO_PASSWORD}):")
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.role:<8} {person.email}")
