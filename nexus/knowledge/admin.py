@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from nexus.knowledge import services
+from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
+
+
+@admin.register(Technology)
+class TechnologyAdmin(admin.ModelAdmin[Technology]):
+    list_display = ("name", "slug", "category", "updated_at")
+    list_filter = ("category",)
+    search_fields = ("name", "slug", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_by", "created_at", "updated_at")
+
+
+@admin.register(Concept)
+class ConceptAdmin(admin.ModelAdmin[Concept]):
+    list_display = ("name", "slug", "updated_at")
+    list_filter = ("technologies",)
+    search_fields = ("name", "slug", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("technologies",)
+    readonly_fields = ("created_by", "created_at", "updated_at")
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin[Tag]):
+    list_display = ("name", "slug", "created_at")
+    search_fields = ("name", "slug")
+
+
+class GuideRevisionInline(admin.TabularInline[GuideRevision, Guide]):
+    model = GuideRevision
+    fields = ("number", "title", "message", "editor", "restored_from", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Guide)
+class GuideAdmin(admin.ModelAdmin[Guide]):
+    """Guides are edited through the API so every change leaves a revision;
+    the admin shows them and lets staff publish, unpublish or restore."""
+
+    list_display = ("title", "kind", "status", "author", "revision_count", "deleted_at")
+    list_filter = ("kind", "status", "technologies", ("deleted_at", admin.EmptyFieldListFilter))
+    search_fields = ("title", "slug", "author__username")
+    list_select_related = ("author",)
+    readonly_fields = (
+        "slug",
+        "title",
+        "body",
+        "body_html",
+        "author",
+        "current_revision",
+        "revision_count",
+        "published_at",
+        "deleted_at",
+        "deleted_by",
+        "created_at",
+        "updated_at",
+    )
+    fields = ("status", "kind", "technologies", "concepts", "tags", "co_editors", *readonly_fields)
+    filter_horizontal = ("technologies", "concepts", "tags", "co_editors")
+    inlines = (GuideRevisionInline,)
+    actions = ("restore_deleted",)
+
+    @admin.action(description="Restore the selected deleted guides")
+    def restore_deleted(self, request: HttpRequest, queryset: Any) -> None:
+        deleted = list(queryset.filter(deleted_at__isnull=False).values_list("slug", flat=True))
+        for slug in deleted:
+            services.guide_undelete(actor=request.user, slug=slug)  # type: ignore[arg-type]
+        self.message_user(request, f"Restored {len(deleted)} guide(s).")
+
+
+@admin.register(GuideRevision)
+class GuideRevisionAdmin(admin.ModelAdmin[GuideRevision]):
+    """Revisions are immutable: readable here, never changed or deleted."""
+
+    list_display = ("guide", "number", "editor", "message", "created_at")
+    search_fields = ("guide__title", "title", "message", "editor__username")
+    list_filter = ("created_at",)
+    list_select_related = ("guide", "editor")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
