@@ -23,11 +23,6 @@ COPY pyproject.toml uv.lock ./
 # Only the lock files are copied first, so code changes reuse this layer.
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-project
-# Flower sits in the dev group, but the flower service runs this image:
-# add it alone, pinned to the versions in uv.lock.
-RUN --mount=type=cache,target=/root/.cache/uv \
-    uv export --frozen --all-groups --no-emit-project --no-hashes > /tmp/locked.txt \
-    && uv pip install --python /app/.venv/bin/python --constraint /tmp/locked.txt flower
 
 # --- runtime: the slim base, the venv and the code, run as a non-root user --
 FROM ${PYTHON_IMAGE} AS runtime
