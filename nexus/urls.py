@@ -28,6 +28,10 @@ graphql_view = csp_update(
 # but style their widgets inline and ReDoc runs a worker from a blob.
 docs_csp = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})
 
+admin.site.site_header = "Nexus administration"
+admin.site.site_title = "Nexus admin"
+admin.site.index_title = "Learning hub"
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
