@@ -121,7 +121,10 @@ def _reference_fields(
     for key in sorted(set(data) - allowed):
         errors[key] = ["Unknown field."]
     if "name" in data or not partial:
-        clean["name"] = _text(errors, "name", data.get("name"), max_length=80)
+        name_max = 80 if with_category else 120
+        clean["name"] = _text(errors, "name", data.get("name"), max_length=name_max)
+        if "name" not in errors and "slug" not in data and not slugify(clean["name"]):
+            errors["name"] = ["Needs letters or digits to make a slug from, or send a slug."]
     if "slug" in data:
         slug = data["slug"]
         if not isinstance(slug, str) or slugify(slug) != slug or not slug:

@@ -29,11 +29,15 @@ class UserType:
     username: str
     date_joined: datetime
 
-    @strawberry_django.field(select_related=["profile"])
+    # `only` names every column the model property reads, so the optimizer
+    # never defers one and loads it again per row.
+    @strawberry_django.field(only=["username", "profile__display_name"], select_related=["profile"])
     def display_name(self, root: strawberry.Parent[User]) -> str:
         return root.display_name
 
-    @strawberry_django.field(select_related=["profile"])
+    @strawberry_django.field(
+        only=["is_staff", "is_superuser", "profile__role"], select_related=["profile"]
+    )
     def role(self, root: strawberry.Parent[User]) -> str:
         return root.role
 

@@ -598,3 +598,22 @@ def test_technology_detail_guides_cost_the_same_queries_for_three_or_nine_guides
         write_guide(user_factory(), status="published", technologies=["django"], tags=["b"])
 
     assert count_queries() == queries_for_three
+
+
+def test_nested_people_cost_no_query_per_row(client, user_factory, make_guide):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    query = "{ guides(limit: 100) { author { displayName role } coEditors { displayName role } } }"
+
+    def count_for(n):
+        for _ in range(n):
+            make_guide(
+                author=user_factory(), status="published", co_editors=[user_factory().username]
+            )
+        with CaptureQueriesContext(connection) as captured:
+            body = client.post("/graphql/", {"query": query}, content_type="application/json")
+        assert "errors" not in body.json(), body.json()
+        return len(captured)
+
+    assert count_for(3) == count_for(6)

@@ -187,3 +187,22 @@ def test_reference_writes_go_through_services_for_graphql_too(mentor):
     )
 
     assert technology.created_by == mentor
+
+
+def test_a_concept_name_may_be_up_to_120_characters(as_user, mentor):
+    response = as_user(mentor).post(CONCEPTS, {"name": "C" * 120})
+
+    assert response.status_code == 201
+    assert as_user(mentor).post(CONCEPTS, {"name": "D" * 121}).status_code == 400
+
+
+def test_a_name_without_letters_or_digits_needs_a_slug(as_user, mentor):
+    refused = as_user(mentor).post(TECHNOLOGIES, {"name": "++", "category": "language"})
+    accepted = as_user(mentor).post(
+        TECHNOLOGIES, {"name": "++", "slug": "plus-plus", "category": "language"}
+    )
+
+    assert refused.status_code == 400
+    assert "name" in refused.json()["errors"]
+    assert accepted.status_code == 201
+    assert not Technology.objects.filter(slug="").exists()
