@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "nexus.core",
     "nexus.accounts",
     "nexus.knowledge",
+    "nexus.challenges",
 ]
 
 MIDDLEWARE = [

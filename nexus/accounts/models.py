@@ -116,6 +116,8 @@ class Profile(TimeStampedModel):
     github_handle = models.CharField(max_length=39, blank=True)
     discord_handle = models.CharField(max_length=37, blank=True)
     timezone = models.CharField(max_length=64, default="UTC")
+    # Kept by the challenges app's services from its reputation ledger.
+    reputation = models.IntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Profile of {self.user_id}"

@@ -13,6 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -141,6 +142,12 @@ def tokens_flush_expired() -> int:
     deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
     BlacklistedToken.objects.filter(token__isnull=True).delete()
     return deleted
+
+
+def reputation_adjust(*, user_id: int, delta: int) -> None:
+    """Add `delta` (may be negative) to a user's reputation, atomically in SQL."""
+    if delta:
+        Profile.objects.filter(user_id=user_id).update(reputation=F("reputation") + delta)
 
 
 def profile_update(*, user: User, data: Mapping[str, Any]) -> User:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
@@ -255,12 +255,7 @@ def _guide_fields(
         scalars["message"] = _text(
             errors, "message", data["message"], max_length=MESSAGE_MAX, required=False
         )
-    if "technologies" in data:
-        slugs = _slug_list(errors, "technologies", data["technologies"], limit=MAX_LINKS)
-        related["technologies"] = _by_slug(errors, "technologies", Technology, slugs)
-    if "concepts" in data:
-        slugs = _slug_list(errors, "concepts", data["concepts"], limit=MAX_LINKS)
-        related["concepts"] = _by_slug(errors, "concepts", Concept, slugs)
+    related.update(_links(errors, data))
     if "co_editors" in data:
         names = _slug_list(errors, "co_editors", data["co_editors"], limit=MAX_CO_EDITORS)
         users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
@@ -270,8 +265,6 @@ def _guide_fields(
         elif author is not None and author.username in users:
             errors["co_editors"] = ["The author is already an editor."]
         related["co_editors"] = list(users.values())
-    if "tags" in data:
-        related["tags"] = _tags(errors, data["tags"])
     _raise_if(errors)
     return scalars, related
 
@@ -456,9 +449,27 @@ def guide_undelete(*, actor: User, slug: str) -> Guide:
     return guide
 
 
-def tags_for(names: Iterable[str]) -> list[Tag]:
-    """Tags by name, created when new. For other apps that take tags."""
+def _links(errors: Errors, data: Mapping[str, Any]) -> dict[str, list[Any]]:
+    related: dict[str, list[Any]] = {}
+    if "technologies" in data:
+        slugs = _slug_list(errors, "technologies", data["technologies"], limit=MAX_LINKS)
+        related["technologies"] = _by_slug(errors, "technologies", Technology, slugs)
+    if "concepts" in data:
+        slugs = _slug_list(errors, "concepts", data["concepts"], limit=MAX_LINKS)
+        related["concepts"] = _by_slug(errors, "concepts", Concept, slugs)
+    if "tags" in data:
+        related["tags"] = _tags(errors, data["tags"])
+    return related
+
+
+def resolve_links(data: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Technologies and concepts by slug (they must exist) and tags by name
+    (created as needed), for any content that links to the reference guide.
+
+    Takes the keys present among `technologies`, `concepts` and `tags`; call it
+    inside the caller's transaction, as new tags are written. Raises ValidationError.
+    """
     errors: Errors = {}
-    tags = _tags(errors, list(names))
+    related = _links(errors, data)
     _raise_if(errors)
-    return tags
+    return related

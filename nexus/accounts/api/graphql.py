@@ -57,6 +57,10 @@ class UserType:
     def skills(self, root: strawberry.Parent[User]) -> list[str]:
         return list(root.profile.skills)
 
+    @strawberry_django.field(only=["profile__reputation"], select_related=["profile"])
+    def reputation(self, root: strawberry.Parent[User]) -> int:
+        return root.profile.reputation
+
     @strawberry_django.field(select_related=["profile"])
     def github_handle(self, root: strawberry.Parent[User]) -> str:
         return root.profile.github_handle

@@ -52,6 +52,9 @@ class UserPublicSerializer(serializers.Serializer[User]):
     )
     github_handle = serializers.CharField(source="profile.github_handle", read_only=True)
     discord_handle = serializers.CharField(source="profile.discord_handle", read_only=True)
+    reputation = serializers.IntegerField(
+        source="profile.reputation", read_only=True, help_text="From votes and accepted solutions."
+    )
     date_joined = serializers.DateTimeField(read_only=True)
 
 
