@@ -209,6 +209,9 @@ class Vote(TimeStampedModel):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.value:+d} by {self.user_id}"
+
 
 class ReputationEvent(models.Model):
     """A line of the reputation ledger: who gained or lost points, why and when.
@@ -239,6 +242,9 @@ class ReputationEvent(models.Model):
     class Meta:
         indexes: ClassVar = [models.Index(fields=["user", "created_at"], name="reputation_user")]
 
+    def __str__(self) -> str:
+        return f"{self.points:+d} to {self.user_id} ({self.reason})"
+
 
 class Follow(models.Model):
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
@@ -249,6 +255,9 @@ class Follow(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["user", "challenge"], name="one_follow_per_user"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.challenge_id}"
 
 
 class Bookmark(models.Model):
@@ -261,6 +270,9 @@ class Bookmark(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["user", "challenge"], name="one_bookmark_per_user"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} bookmarked {self.challenge_id}"
 
 
 class ModerationAction(models.Model):
@@ -291,3 +303,6 @@ class ModerationAction(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type} {self.target_id}"

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from nexus.challenges.models import Challenge, Comment, Solution
 from nexus.core.errors import NotFound, PermissionDenied, ValidationError
 from nexus.core.permissions import is_staff
-from nexus.challenges.models import Challenge, Comment, Solution
 
 # How long after posting a comment its author may still edit it.
 COMMENT_EDIT_WINDOW_MINUTES = 15

@@ -15,6 +15,7 @@ removes its ledger line, and un-accepting removes the acceptance lines.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Literal
@@ -613,10 +614,9 @@ def follow_set(*, actor: User, challenge_id: int, following: bool) -> bool:
     """Follow or unfollow a challenge; idempotent. Returns whether the actor follows it."""
     challenge = _visible_challenge(actor, challenge_id)
     if following:
-        try:
+        # Followed at the same moment by another request: the same outcome.
+        with contextlib.suppress(IntegrityError):
             Follow.objects.get_or_create(user=actor, challenge=challenge)
-        except IntegrityError:
-            pass  # followed at the same moment by another request: same outcome
     else:
         Follow.objects.filter(user=actor, challenge=challenge).delete()
     return following
@@ -626,10 +626,8 @@ def bookmark_set(*, actor: User, challenge_id: int, bookmarked: bool) -> bool:
     """Bookmark or un-bookmark a challenge; idempotent."""
     challenge = _visible_challenge(actor, challenge_id)
     if bookmarked:
-        try:
+        with contextlib.suppress(IntegrityError):
             Bookmark.objects.get_or_create(user=actor, challenge=challenge)
-        except IntegrityError:
-            pass
     else:
         Bookmark.objects.filter(user=actor, challenge=challenge).delete()
     return bookmarked
