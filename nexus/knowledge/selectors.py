@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from nexus.accounts.models import User
 from nexus.core.errors import NotFound, ValidationError
+from nexus.core.filters import apply_filters
 from nexus.core.permissions import is_staff
 from nexus.knowledge.filters import ConceptFilter, GuideFilter, TechnologyFilter
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
@@ -21,22 +21,6 @@ from nexus.knowledge.permissions import can_view_guide, visible_guides
 RELATED_GUIDES_SHOWN = 10
 
 _PUBLISHED_LIVE = Q(guides__status=Guide.Status.PUBLISHED, guides__deleted_at__isnull=True)
-
-
-def _apply_filters(
-    filterset_class: type[django_filters.FilterSet],
-    queryset: QuerySet[Any],
-    filters: Mapping[str, Any] | None,
-) -> QuerySet[Any]:
-    if not filters:
-        return queryset
-    filterset = filterset_class(data=filters, queryset=queryset)
-    if not filterset.is_valid():
-        raise ValidationError(
-            "Some filters are not valid.",
-            errors={field: list(messages) for field, messages in filterset.errors.items()},
-        )
-    return filterset.qs  # type: ignore[no-any-return]
 
 
 def _user_queryset() -> QuerySet[User]:
@@ -69,7 +53,7 @@ def guide_list(*, viewer: Any, filters: Mapping[str, Any] | None = None) -> Quer
         )
     else:
         queryset = guide_queryset(viewer=viewer)
-    return _apply_filters(GuideFilter, queryset, filters)
+    return apply_filters(GuideFilter, queryset, filters)
 
 
 def guide_get(*, viewer: Any, slug: str) -> Guide:
@@ -162,7 +146,7 @@ def technology_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Tec
     queryset = Technology.objects.annotate(
         guide_count=Count("guides", filter=_PUBLISHED_LIVE, distinct=True)
     )
-    return _apply_filters(TechnologyFilter, queryset, filters)
+    return apply_filters(TechnologyFilter, queryset, filters)
 
 
 def technology_get(*, viewer: Any, slug: str) -> Technology:
@@ -181,7 +165,7 @@ def concept_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Concep
     ).prefetch_related(
         Prefetch("technologies", queryset=Technology.objects.only("id", "slug", "name"))
     )
-    return _apply_filters(ConceptFilter, queryset, filters)
+    return apply_filters(ConceptFilter, queryset, filters)
 
 
 def concept_get(*, viewer: Any, slug: str) -> Concept:

@@ -1,0 +1,303 @@
+"""Reads of the challenges app: joined once, visibility decided here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from nexus.accounts.models import User
+from nexus.challenges import permissions
+from nexus.challenges.filters import ChallengeFilter
+from nexus.challenges.models import (
+    Bookmark,
+    Challenge,
+    ChallengeRevision,
+    Comment,
+    Follow,
+    ModerationAction,
+    ReputationEvent,
+    Solution,
+    Vote,
+)
+from nexus.core.errors import NotFound, ValidationError
+from nexus.core.filters import apply_filters
+from nexus.core.permissions import is_staff
+from nexus.knowledge.models import Concept, Tag, Technology
+
+SIMILAR_LIMIT = 10
+LEADERBOARD_MAX = 100
+
+
+def _authed_id(viewer: Any) -> int | None:
+    return viewer.pk if getattr(viewer, "is_authenticated", False) else None
+
+
+def challenge_queryset(*, viewer: Any) -> QuerySet[Challenge]:
+    """Visible challenges with author and links, for lists and details alike."""
+    return (
+        permissions.visible(Challenge.objects.all(), viewer)
+        .select_related("author__profile")
+        .prefetch_related(
+            Prefetch("technologies", queryset=Technology.objects.only("id", "slug", "name")),
+            Prefetch("concepts", queryset=Concept.objects.only("id", "slug", "name")),
+            Prefetch("tags", queryset=Tag.objects.only("id", "slug", "name")),
+        )
+    )
+
+
+def challenge_list(*, viewer: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Challenge]:
+    """Challenges the viewer may see, filtered by status, technology, concept, tag,
+    author, cohort, `unanswered` and title text."""
+    return apply_filters(ChallengeFilter, challenge_queryset(viewer=viewer), filters)
+
+
+def _solutions_queryset(viewer: Any) -> QuerySet[Solution]:
+    comments = permissions.visible(Comment.objects.all(), viewer).select_related("author__profile")
+    return (
+        permissions.visible(Solution.objects.all(), viewer)
+        .select_related("author__profile", "promoted_guide")
+        .prefetch_related(Prefetch("comments", queryset=comments, to_attr="visible_comments"))
+        .order_by("-is_accepted", "-score", "created_at")
+    )
+
+
+@dataclass(frozen=True)
+class ViewerState:
+    """What the caller has done to a challenge and its solutions."""
+
+    challenge_vote: int
+    solution_votes: dict[int, int]
+    is_following: bool
+    is_bookmarked: bool
+
+
+def challenge_get(*, viewer: Any, challenge_id: int) -> Challenge:
+    """A challenge with its solutions (accepted first, then by score), their comments,
+    the challenge's comments and the viewer's own votes (as `viewer_state`), in a
+    fixed number of queries. Raises NotFound."""
+    comments = permissions.visible(Comment.objects.all(), viewer).select_related("author__profile")
+    challenge = (
+        challenge_queryset(viewer=viewer)
+        .select_related("duplicate_of")
+        .prefetch_related(
+            Prefetch(
+                "solutions", queryset=_solutions_queryset(viewer), to_attr="visible_solutions"
+            ),
+            Prefetch("comments", queryset=comments, to_attr="visible_comments"),
+        )
+        .filter(pk=challenge_id)
+        .first()
+    )
+    if challenge is None:
+        raise NotFound(f"No challenge {challenge_id}.")
+    challenge.viewer_state = _viewer_state(viewer, challenge)  # type: ignore[attr-defined]
+    return challenge
+
+
+def _viewer_state(viewer: Any, challenge: Challenge) -> ViewerState:
+    user_id = _authed_id(viewer)
+    if user_id is None:
+        return ViewerState(0, {}, is_following=False, is_bookmarked=False)
+    solution_ids = [s.pk for s in challenge.visible_solutions]  # type: ignore[attr-defined]
+    votes = Vote.objects.filter(user_id=user_id).filter(
+        Q(challenge_id=challenge.pk) | Q(solution_id__in=solution_ids)
+    )
+    challenge_vote, solution_votes = 0, {}
+    for vote in votes.only("challenge_id", "solution_id", "value"):
+        if vote.challenge_id:
+            challenge_vote = vote.value
+        elif vote.solution_id is not None:
+            solution_votes[vote.solution_id] = vote.value
+    flags = (
+        Challenge.objects.filter(pk=challenge.pk)
+        .annotate(
+            following=Exists(Follow.objects.filter(user_id=user_id, challenge_id=OuterRef("pk"))),
+            bookmarked=Exists(
+                Bookmark.objects.filter(user_id=user_id, challenge_id=OuterRef("pk"))
+            ),
+        )
+        .values_list("following", "bookmarked")
+        .first()
+    )
+    follows, bookmarks = flags or (False, False)
+    return ViewerState(challenge_vote, solution_votes, follows, bookmarks)
+
+
+def solution_list(*, viewer: Any, challenge_id: int) -> QuerySet[Solution]:
+    """The visible solutions of a visible challenge, accepted first then by score."""
+    challenge = Challenge.objects.filter(pk=challenge_id).first()
+    if challenge is None or not permissions.can_view(viewer, challenge):
+        raise NotFound(f"No challenge {challenge_id}.")
+    return _solutions_queryset(viewer).filter(challenge_id=challenge_id)
+
+
+def solution_get(*, viewer: Any, solution_id: int) -> Solution:
+    solution = (
+        _solutions_queryset(viewer).select_related("challenge").filter(pk=solution_id).first()
+    )
+    if solution is None or not permissions.can_view(viewer, solution.challenge):
+        raise NotFound(f"No solution {solution_id}.")
+    return solution
+
+
+def comment_list(
+    *, viewer: Any, target: Literal["challenge", "solution"], target_id: int
+) -> QuerySet[Comment]:
+    """The visible comments on a visible challenge or solution, oldest first."""
+    if target == "challenge":
+        challenge = Challenge.objects.filter(pk=target_id).first()
+        post: Challenge | Solution | None = challenge
+    else:
+        post = Solution.objects.select_related("challenge").filter(pk=target_id).first()
+        challenge = post.challenge if post else None
+    if (
+        post is None
+        or challenge is None
+        or not permissions.can_view(viewer, post)
+        or not permissions.can_view(viewer, challenge)
+    ):
+        raise NotFound(f"No {target} {target_id}.")
+    comments = permissions.visible(Comment.objects.all(), viewer)
+    on_post: dict[str, Any] = {target: post}
+    return comments.filter(**on_post).select_related("author__profile")
+
+
+def challenge_revision_list(*, viewer: Any, challenge_id: int) -> QuerySet[ChallengeRevision]:
+    challenge = Challenge.objects.filter(pk=challenge_id).first()
+    if challenge is None or not permissions.can_view(viewer, challenge):
+        raise NotFound(f"No challenge {challenge_id}.")
+    return challenge.revisions.select_related("editor__profile").order_by("-number")
+
+
+_WORD = re.compile(r"[A-Za-z0-9+#.]{3,}")
+_STOP_WORDS = frozenset(
+    ["the", "and", "for", "with", "how", "why", "what", "when", "not", "from", "into", "are", "can", "does", "use", "using", "have", "has", "get", "set", "this", "that", "your", "you", "my", "our", "its"]
+)
+
+
+def challenge_similar(*, viewer: Any, title: Any) -> list[Challenge]:
+    """Challenges that look like one being written, solved ones first.
+
+    PostgreSQL ranks by trigram similarity of titles; elsewhere by how many
+    of the title's words each challenge title shares. Raises ValidationError.
+    """
+    if not isinstance(title, str) or len(title.strip()) < 3:
+        raise ValidationError(errors={"title": ["At least 3 characters to compare."]})
+    title = title.strip()[:200]
+    visible = challenge_queryset(viewer=viewer).exclude(status=Challenge.Status.DUPLICATE)
+    solved_first = Case(
+        When(status=Challenge.Status.SOLVED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        by_similarity = (
+            visible.annotate(similarity=TrigramWordSimilarity(title, "title"))
+            .filter(similarity__gte=0.3)
+            .order_by(solved_first, "-similarity", "-score")
+        )
+        return list(by_similarity[:SIMILAR_LIMIT])
+    words = [w for w in _WORD.findall(title.lower()) if w not in _STOP_WORDS][:8]
+    if not words:
+        return []
+    shared = sum(
+        (Case(When(title__icontains=w, then=Value(1)), default=Value(0)) for w in words),
+        start=Value(0),
+    )
+    ranked = (
+        visible.annotate(shared=shared)
+        .filter(shared__gte=max(1, min(2, len(words))))
+        .order_by(solved_first, "-shared", "-score")
+    )
+    return list(ranked[:SIMILAR_LIMIT])
+
+
+def bookmarked_challenges(*, viewer: User) -> QuerySet[Challenge]:
+    return challenge_queryset(viewer=viewer).filter(bookmarks__user_id=viewer.pk)
+
+
+def followed_challenges(*, viewer: User) -> QuerySet[Challenge]:
+    return challenge_queryset(viewer=viewer).filter(follows__user_id=viewer.pk)
+
+
+def moderation_log(*, viewer: Any, challenge_id: int | None = None) -> QuerySet[ModerationAction]:
+    """The moderation log, newest first. Staff only: others get NotFound."""
+    if not is_staff(viewer):
+        raise NotFound("No moderation log here.")
+    log = ModerationAction.objects.select_related("actor__profile", "challenge")
+    if challenge_id is not None:
+        log = log.filter(challenge_id=challenge_id)
+    return log
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int
+    user: User
+    points: int
+
+
+LEADERBOARD_PERIODS = {"all": None, "30d": timedelta(days=30)}
+
+
+def leaderboard(
+    *,
+    period: Any = "all",
+    cohort: Any = None,
+    technology: Any = None,
+    limit: Any = 20,
+) -> list[LeaderboardRow]:
+    """Reputation earned, highest first, over all time or the last 30 days, overall,
+    in one cohort or on one technology's challenges. Two queries whatever the size.
+    Raises ValidationError for an unknown period or a bad limit."""
+    errors: dict[str, list[str]] = {}
+    if period not in LEADERBOARD_PERIODS:
+        errors["period"] = ["One of: all, 30d."]
+    try:
+        size = int(limit)
+    except (TypeError, ValueError):
+        size = 0
+    if not 1 <= size <= LEADERBOARD_MAX:
+        errors["limit"] = [f"A number from 1 to {LEADERBOARD_MAX}."]
+    if errors:
+        raise ValidationError(errors=errors)
+    events = ReputationEvent.objects.all()
+    window = LEADERBOARD_PERIODS[period]
+    if window is not None:
+        events = events.filter(created_at__gte=timezone.now() - window)
+    if cohort:
+        events = events.filter(user__profile__cohort__slug=cohort)
+    if technology:
+        events = events.filter(challenge__technologies__slug=technology)
+    totals = list(
+        events.values("user_id")
+        .annotate(points=Sum("points"))
+        .filter(points__gt=0)
+        .order_by("-points", "user_id")[:size]
+    )
+    users = User.objects.in_bulk([row["user_id"] for row in totals])
+    return [
+        LeaderboardRow(rank=index, user=users[row["user_id"]], points=row["points"])
+        for index, row in enumerate(totals, start=1)
+        if row["user_id"] in users
+    ]
