@@ -189,7 +189,35 @@ def challenge_revision_list(*, viewer: Any, challenge_id: int) -> QuerySet[Chall
 
 _WORD = re.compile(r"[A-Za-z0-9+#.]{3,}")
 _STOP_WORDS = frozenset(
-    ["the", "and", "for", "with", "how", "why", "what", "when", "not", "from", "into", "are", "can", "does", "use", "using", "have", "has", "get", "set", "this", "that", "your", "you", "my", "our", "its"]
+    {
+        "the",
+        "and",
+        "for",
+        "with",
+        "how",
+        "why",
+        "what",
+        "when",
+        "not",
+        "from",
+        "into",
+        "are",
+        "can",
+        "does",
+        "use",
+        "using",
+        "have",
+        "has",
+        "get",
+        "set",
+        "this",
+        "that",
+        "your",
+        "you",
+        "my",
+        "our",
+        "its",
+    }
 )
 
 
