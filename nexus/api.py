@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("nexus.accounts.api.rest")),
     path("", include("nexus.knowledge.api.rest")),
+    path("", include("nexus.challenges.api.rest")),
 ]

@@ -284,6 +284,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "GuideStatusEnum": "nexus.knowledge.models.Guide.Status",
+        "ChallengeStatusEnum": "nexus.challenges.models.Challenge.Status",
+    },
 }
 
 # --- CORS: the frontend learners' origins -----------------------------------

@@ -158,7 +158,7 @@ class GuideWriteSerializer(serializers.Serializer[Any]):
     )
 
 
-class RevisionSerializer(serializers.Serializer[GuideRevision]):
+class GuideRevisionSerializer(serializers.Serializer[GuideRevision]):
     id = serializers.IntegerField(read_only=True)
     number = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
@@ -170,18 +170,18 @@ class RevisionSerializer(serializers.Serializer[GuideRevision]):
     created_at = serializers.DateTimeField(read_only=True)
 
 
-class RevisionDetailSerializer(RevisionSerializer):
+class GuideRevisionDetailSerializer(GuideRevisionSerializer):
     body = serializers.CharField(read_only=True)
 
 
-class RevisionRefSerializer(serializers.Serializer[GuideRevision]):
+class GuideRevisionRefSerializer(serializers.Serializer[GuideRevision]):
     id = serializers.IntegerField(read_only=True)
     number = serializers.IntegerField(read_only=True)
 
 
-class RevisionDiffSerializer(serializers.Serializer[Any]):
-    from_revision = RevisionRefSerializer(read_only=True)
-    to_revision = RevisionRefSerializer(read_only=True)
+class GuideRevisionDiffSerializer(serializers.Serializer[Any]):
+    from_revision = GuideRevisionRefSerializer(read_only=True)
+    to_revision = GuideRevisionRefSerializer(read_only=True)
     diff = serializers.CharField(read_only=True, help_text="A unified diff of title and body.")
 
 
@@ -387,7 +387,7 @@ class GuideUndeleteView(APIView):
 
 @extend_schema_view(get=extend_schema(tags=["guides"], summary="A guide's revisions, newest first"))
 class GuideRevisionListView(OrderedListView):
-    serializer_class = RevisionSerializer
+    serializer_class = GuideRevisionSerializer
     ordering = ("-number",)
     ordering_fields = ("number",)
 
@@ -397,13 +397,13 @@ class GuideRevisionListView(OrderedListView):
 
 class GuideRevisionDetailView(APIView):
     @extend_schema(
-        tags=["guides"], summary="One revision", responses={200: RevisionDetailSerializer}
+        tags=["guides"], summary="One revision", responses={200: GuideRevisionDetailSerializer}
     )
     def get(self, request: Request, slug: str, revision_id: int) -> Response:
         revision = selectors.guide_revision_get(
             viewer=request.user, slug=slug, revision_id=revision_id
         )
-        return Response(RevisionDetailSerializer(revision).data)
+        return Response(GuideRevisionDetailSerializer(revision).data)
 
 
 class GuideRevisionDiffView(APIView):
@@ -414,7 +414,7 @@ class GuideRevisionDiffView(APIView):
             OpenApiParameter("from", OpenApiTypes.INT, required=True, description="Revision id."),
             OpenApiParameter("to", OpenApiTypes.INT, required=True, description="Revision id."),
         ],
-        responses={200: RevisionDiffSerializer},
+        responses={200: GuideRevisionDiffSerializer},
     )
     def get(self, request: Request, slug: str) -> Response:
         diff = selectors.guide_revision_diff(
@@ -423,7 +423,7 @@ class GuideRevisionDiffView(APIView):
             from_id=request.query_params.get("from"),
             to_id=request.query_params.get("to"),
         )
-        return Response(RevisionDiffSerializer(diff).data)
+        return Response(GuideRevisionDiffSerializer(diff).data)
 
 
 class GuideRevisionRestoreView(APIView):
