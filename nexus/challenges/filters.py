@@ -27,8 +27,10 @@ class ChallengeFilter(django_filters.FilterSet):
     cohort = django_filters.CharFilter(
         field_name="author__profile__cohort__slug", help_text="Posted in this cohort (slug)."
     )
-    unanswered = django_filters.BooleanFilter(
-        method="filter_unanswered", help_text="`true`: no solution yet."
+    unanswered = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_unanswered",
+        help_text="`true`: no solution yet; `false`: at least one.",
     )
     q = django_filters.CharFilter(
         field_name="title", lookup_expr="icontains", help_text="Title contains this text."
@@ -41,6 +43,6 @@ class ChallengeFilter(django_filters.FilterSet):
     def filter_unanswered(
         self, queryset: QuerySet[Challenge], name: str, value: Any
     ) -> QuerySet[Challenge]:
-        if value is None:
-            return queryset
-        return queryset.filter(solution_count=0) if value else queryset.filter(solution_count__gt=0)
+        if value == "true":
+            return queryset.filter(solution_count=0)
+        return queryset.filter(solution_count__gt=0)

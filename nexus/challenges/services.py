@@ -553,8 +553,9 @@ def comment_create(
 
 
 def _visible_comment(actor: User, comment_id: int) -> Comment:
+    # Lock the comment alone: PostgreSQL refuses FOR UPDATE across outer joins.
     comment = (
-        Comment.objects.select_for_update()
+        Comment.objects.select_for_update(of=("self",))
         .select_related("challenge", "solution__challenge")
         .filter(pk=comment_id)
         .first()
