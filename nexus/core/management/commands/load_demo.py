@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from nexus.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE, load_demo_accounts
+from nexus.challenges.demo import load_demo_challenges
 from nexus.knowledge.demo import load_demo_knowledge
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             raise CommandError("Demo logins are for development only; refusing in production.")
         people = load_demo_accounts()
         load_demo_knowledge(people)
+        load_demo_challenges(people)
         self.stdout.write(f"Demo content loaded. Demo logins (password {DEMO_PASSWORD}):")
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.role:<8} {person.email}")
