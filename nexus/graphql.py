@@ -8,11 +8,17 @@ from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from nexus.accounts.api import graphql as accounts_graphql
+from nexus.challenges.api import graphql as challenges_graphql
 from nexus.core.graphql import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, ErrorShapeExtension
 from nexus.knowledge.api import graphql as knowledge_graphql
 
-Query = merge_types("Query", (accounts_graphql.Query, knowledge_graphql.Query))
-Mutation = merge_types("Mutation", (accounts_graphql.Mutation, knowledge_graphql.Mutation))
+Query = merge_types(
+    "Query", (accounts_graphql.Query, knowledge_graphql.Query, challenges_graphql.Query)
+)
+Mutation = merge_types(
+    "Mutation",
+    (accounts_graphql.Mutation, knowledge_graphql.Mutation, challenges_graphql.Mutation),
+)
 
 schema = strawberry.Schema(
     query=Query,
