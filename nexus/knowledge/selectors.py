@@ -76,7 +76,12 @@ def guide_get(*, viewer: Any, slug: str) -> Guide:
 
 def guide_revision_list(*, viewer: Any, slug: str) -> QuerySet[GuideRevision]:
     guide = guide_get(viewer=viewer, slug=slug)
-    return guide.revisions.select_related("editor__profile").order_by("-number")
+    # Not `guide.revisions`: see challenges.selectors.challenge_revision_list.
+    return (
+        GuideRevision.objects.filter(guide_id=guide.pk)
+        .select_related("editor__profile")
+        .order_by("-number")
+    )
 
 
 def guide_revision_get(*, viewer: Any, slug: str, revision_id: int) -> GuideRevision:

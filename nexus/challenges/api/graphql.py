@@ -407,11 +407,7 @@ class Query:
     @strawberry.field(description="A challenge's revisions, newest first.")
     def challenge_revisions(self, info: Info[Any, Any], id: int) -> list[ChallengeRevisionType]:
         revisions = selectors.challenge_revision_list(viewer=request_user(info), challenge_id=id)
-        # The selector's rows come from `challenge.revisions`, which sets each row's
-        # challenge from its deferred `challenge_id` once the optimizer trims the
-        # columns: a query per row. The same rows, chosen by a subquery, cost none.
-        chosen = ChallengeRevision.objects.filter(pk__in=revisions.values("pk"))
-        return chosen.order_by("-number")  # type: ignore[return-value]
+        return revisions  # type: ignore[return-value]
 
     @strawberry.field(
         description="Reputation earned, highest first: +5/-2 per up/down vote on your "

@@ -617,3 +617,27 @@ def test_nested_people_cost_no_query_per_row(client, user_factory, make_guide):
         return len(captured)
 
     assert count_for(3) == count_for(6)
+
+
+def test_guide_revisions_cost_no_query_per_row(client, learner, make_guide):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nexus.knowledge import services
+
+    def count_for(edits):
+        guide = make_guide(status="published")
+        for n in range(edits):
+            services.guide_update(
+                actor=learner,
+                slug=guide.slug,
+                data={"body": f"v{n}", "base_revision": guide.current_revision_id},
+            )
+            guide.refresh_from_db()
+        query = '{ guideRevisions(slug: "%s") { number editor { username } } }' % guide.slug
+        with CaptureQueriesContext(connection) as captured:
+            body = client.post("/graphql/", {"query": query}, content_type="application/json")
+        assert len(body.json()["data"]["guideRevisions"]) == edits + 1
+        return len(captured)
+
+    assert count_for(1) == count_for(5)
