@@ -63,6 +63,12 @@ def _eager_tasks() -> Iterator[None]:
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _local_email(settings: Any) -> None:
+    # Tests never talk to an outside mail server; mail.outbox collects what is sent.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

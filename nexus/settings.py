@@ -16,8 +16,10 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 # Lets generic admin and DRF classes be subscripted for mypy at runtime too.
 django_stubs_ext.monkeypatch()
@@ -106,6 +108,7 @@ INSTALLED_APPS = [
     "nexus.accounts",
     "nexus.knowledge",
     "nexus.challenges",
+    "nexus.notifications",
 ]
 
 MIDDLEWARE = [
@@ -312,15 +315,89 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
-CELERY_TASK_DEFAULT_QUEUE = "default"
+# Publishing from a request must never hang on a broker that is down: the
+# connection and each publish give up quickly, and the outbox keeps the event.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "confirm_publish": True,
+    "confirm_timeout": 5,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+NEXUS_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+# Queues split by kind, so slow sends never hold up fast notifications. A
+# prefix lets a test run, or a second deployment, use queues of its own.
+CELERY_QUEUE_PREFIX = env_str("CELERY_QUEUE_PREFIX")
+CELERY_TASK_DEFAULT_QUEUE = f"{CELERY_QUEUE_PREFIX}default"
+CELERY_TASK_ROUTES = {
+    "notifications.process_event": {"queue": f"{CELERY_QUEUE_PREFIX}events"},
+    "notifications.send_deliveries": {"queue": f"{CELERY_QUEUE_PREFIX}deliveries"},
+    "notifications.relay_outbox": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},
+    "notifications.retry_due_deliveries": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},
+    "notifications.send_digests": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},
+    "notifications.notify_unanswered": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},
+    "notifications.clean_up": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},
+    "nexus.accounts.tasks.flush_expired_tokens_task": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},
+}
+# Declared, so a worker consumes them all unless told otherwise (-Q).
+CELERY_TASK_QUEUES = [
+    Queue(f"{CELERY_QUEUE_PREFIX}{name}")
+    for name in ("default", "events", "deliveries", "periodic")
+]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "accounts.flush-expired-tokens": {
         "task": "nexus.accounts.tasks.flush_expired_tokens_task",
         "schedule": timedelta(hours=24),
     },
+    "notifications.relay-outbox": {
+        "task": "notifications.relay_outbox",
+        "schedule": timedelta(seconds=30),
+    },
+    "notifications.retry-due-deliveries": {
+        "task": "notifications.retry_due_deliveries",
+        "schedule": timedelta(seconds=30),
+    },
+    "notifications.send-digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(minute=0),
+    },
+    "notifications.notify-unanswered": {
+        "task": "notifications.notify_unanswered",
+        "schedule": timedelta(minutes=15),
+    },
+    "notifications.clean-up": {
+        "task": "notifications.clean_up",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+
+# --- Notifications and deliveries ---------------------------------------------
+
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+NEXUS_DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 6)
+NEXUS_DELIVERY_BACKOFF_BASE = float(env_int("DELIVERY_BACKOFF_BASE_SECONDS", 30))
+NEXUS_DELIVERY_BACKOFF_MAX = float(env_int("DELIVERY_BACKOFF_MAX_SECONDS", 3600))
+# A claim older than this belongs to a worker that died mid-send.
+NEXUS_DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 300)
+NEXUS_SMTP_TIMEOUT = 10
+NEXUS_WEBHOOK_TIMEOUT = 5
+# Only tests that talk to local fake servers turn this on.
+NEXUS_WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+if IS_PRODUCTION and NEXUS_WEBHOOKS_ALLOW_PRIVATE:
+    raise ImproperlyConfigured("WEBHOOKS_ALLOW_PRIVATE is for tests, never production.")
+NEXUS_DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
+NEXUS_UNANSWERED_AFTER_HOURS = env_int("UNANSWERED_AFTER_HOURS", 24)
+NEXUS_NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 90)
 
 # --- Email: console in development, SMTP by EMAIL_URL -----------------------
 

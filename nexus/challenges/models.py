@@ -61,6 +61,8 @@ class Challenge(TimeStampedModel, Moderated):
         "ChallengeRevision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revision_count = models.PositiveIntegerField(default=0)
+    # When mentors were told it was waiting for an answer; they are told once.
+    unanswered_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)

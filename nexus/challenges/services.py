@@ -43,6 +43,7 @@ from nexus.core.markdown import render_markdown
 from nexus.core.permissions import is_staff
 from nexus.knowledge import services as knowledge_services
 from nexus.knowledge.models import Guide
+from nexus.notifications import events
 
 TITLE_MIN, TITLE_MAX = 10, 200
 BODY_MAX = 50_000
@@ -58,6 +59,8 @@ POINTS = {
 }
 POINTS_SOLUTION_ACCEPTED = 15
 POINTS_ACCEPTED_A_SOLUTION = 2
+# Scores at which a post's author hears of its votes.
+SCORE_MILESTONES = frozenset({1, 5, 10, 25, 50, 100, 250, 500, 1000})
 
 VoteTarget = Literal["challenge", "solution"]
 Errors = dict[str, list[str]]
@@ -173,6 +176,7 @@ def challenge_create(*, actor: User, data: Mapping[str, Any]) -> Challenge:
     _write_revision(challenge, editor=actor, message=message)
     challenge.save(update_fields=["current_revision", "revision_count"])
     Follow.objects.get_or_create(user=actor, challenge=challenge)
+    events.record("challenge.created", challenge_id=challenge.pk, actor_id=actor.pk)
     return challenge
 
 
@@ -288,6 +292,9 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
     )
     _touch(challenge, solution_count=1)
     Follow.objects.get_or_create(user=actor, challenge=challenge)
+    events.record(
+        "solution.created", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk
+    )
     return solution
 
 
@@ -397,6 +404,9 @@ def solution_accept(*, actor: User, solution_id: int) -> Solution:
     challenge.last_activity_at = now
     challenge.save(update_fields=["accepted_solution", "status", "last_activity_at", "updated_at"])
     _accept_events(challenge, solution, actor)
+    events.record(
+        "solution.accepted", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk
+    )
     return solution
 
 
@@ -518,6 +528,8 @@ def vote_cast(*, actor: User, target: VoteTarget, target_id: int, value: Any) ->
     model.objects.filter(pk=post.pk).update(score=F("score") + (value - old))
     account_services.reputation_adjust(user_id=post.author_id, delta=new_points - old_points)
     new_score: int = post.score + (value - old)
+    if value > old and new_score in SCORE_MILESTONES:
+        events.record("vote.milestone", target=target, target_id=post.pk, score=new_score)
     return new_score
 
 
@@ -549,6 +561,9 @@ def comment_create(
     )
     type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     _touch(challenge)
+    events.record(
+        "comment.created", comment_id=comment.pk, challenge_id=challenge.pk, actor_id=actor.pk
+    )
     return comment
 
 
@@ -784,3 +799,29 @@ def content_hide(
         reason=note,
     )
     return content  # type: ignore[no-any-return]
+
+
+def challenges_flag_unanswered(*, hours: int, limit: int = 200) -> int:
+    """Record `challenge.unanswered` for open challenges nobody answered within
+    `hours`, once each; returns how many were flagged."""
+    cutoff = timezone.now() - timedelta(hours=hours)
+    flagged = 0
+    with transaction.atomic():
+        waiting = (
+            Challenge.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=Challenge.Status.OPEN,
+                solution_count=0,
+                created_at__lte=cutoff,
+                unanswered_notified_at__isnull=True,
+                is_hidden=False,
+                deleted_at__isnull=True,
+            )
+            .order_by("created_at")[:limit]
+        )
+        for challenge in waiting:
+            challenge.unanswered_notified_at = timezone.now()
+            challenge.save(update_fields=["unanswered_notified_at"])
+            events.record("challenge.unanswered", challenge_id=challenge.pk)
+            flagged += 1
+    return flagged

@@ -1,0 +1,76 @@
+"""The transactional outbox: record an event with the write, publish it after commit.
+
+Other apps call `record(...)` inside their service's transaction. Publishing
+never blocks a request for long: the broker gets a bounded retry, and an
+event it refuses stays in the outbox for the periodic relay.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from nexus.notifications.models import OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+# Leave events this young to their own on-commit publish before the relay retries them.
+RELAY_GRACE = timedelta(seconds=10)
+RELAY_BATCH = 500
+
+
+def record(name: str, **payload: Any) -> OutboxEvent:
+    """Write an event in the caller's transaction and publish it once that commits."""
+    event = OutboxEvent.objects.create(name=name, payload=payload)
+    transaction.on_commit(partial(publish, event.pk), robust=True)
+    return event
+
+
+def publish(event_id: int) -> bool:
+    """Hand one event to the broker; True if it took it.
+
+    On failure the event stays unpublished, with the error, for the relay.
+    In eager mode (no broker) the event is processed here and now.
+    """
+    from nexus.notifications.tasks import process_event_task
+
+    try:
+        process_event_task.apply_async(
+            args=(event_id,), retry=True, retry_policy=settings.NEXUS_PUBLISH_RETRY_POLICY
+        )
+    except Exception as exc:  # broker down, or a bug in eager processing: keep the event
+        logger.warning("event not published", extra={"event_id": event_id, "error": str(exc)})
+        OutboxEvent.objects.filter(pk=event_id).update(
+            publish_attempts=F("publish_attempts") + 1, last_error=str(exc)[:500]
+        )
+        return False
+    OutboxEvent.objects.filter(pk=event_id, published_at__isnull=True).update(
+        published_at=timezone.now(), publish_attempts=F("publish_attempts") + 1, last_error=""
+    )
+    return True
+
+
+def relay_pending(*, limit: int = RELAY_BATCH, grace: timedelta = RELAY_GRACE) -> int:
+    """Publish events left behind (oldest first); returns how many the broker took.
+
+    Stops at the first refusal: if the broker is down, the rest can wait too.
+    """
+    cutoff = timezone.now() - grace
+    pending = list(
+        OutboxEvent.objects.filter(published_at__isnull=True, created_at__lte=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    published = 0
+    for event_id in pending:
+        if not publish(event_id):
+            break
+        published += 1
+    return published

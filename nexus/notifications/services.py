@@ -1,0 +1,318 @@
+"""Writes of the notifications app: turning events into notifications and deliveries,
+reading them, preferences, and webhooks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from nexus.accounts.models import User
+from nexus.core.errors import NotFound, PermissionDenied, ValidationError
+from nexus.core.permissions import is_staff
+from nexus.notifications import audiences as audience_rules
+from nexus.notifications.models import (
+    Delivery,
+    Notification,
+    NotificationPreference,
+    OutboxEvent,
+)
+
+logger = logging.getLogger(__name__)
+
+# How many recipients one task notifies before handing the rest to the next task.
+FANOUT_BATCH = 500
+# How many deliveries one sending task carries.
+SEND_BATCH = 50
+
+DEFAULT_EMAIL_PLAN: dict[str, str] = {
+    Notification.Kind.SOLUTION_POSTED: Notification.EmailPlan.IMMEDIATE,
+    Notification.Kind.SOLUTION_ACCEPTED: Notification.EmailPlan.IMMEDIATE,
+    Notification.Kind.MENTIONED: Notification.EmailPlan.IMMEDIATE,
+    Notification.Kind.CHALLENGE_UNANSWERED: Notification.EmailPlan.IMMEDIATE,
+    Notification.Kind.COMMENT_POSTED: Notification.EmailPlan.DAILY,
+    Notification.Kind.FOLLOWED_ACTIVITY: Notification.EmailPlan.DAILY,
+    Notification.Kind.VOTE_MILESTONE: Notification.EmailPlan.WEEKLY,
+}
+
+
+def notification_kinds() -> list[str]:
+    """Every kind a preference can be set for, the collaboration app's included."""
+    return list(DEFAULT_EMAIL_PLAN)
+
+
+def register_kind(kind: str, default_plan: str) -> None:
+    DEFAULT_EMAIL_PLAN[kind] = default_plan
+
+
+# --- Events to notifications -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FanoutProgress:
+    """Where processing of one event stands: audience `index`, after user `after_id`."""
+
+    index: int = 0
+    after_id: int = 0
+
+
+def event_process(
+    *, event_id: int, progress: FanoutProgress | None = None
+) -> FanoutProgress | None:
+    """Notify the next batch of an event's audiences; returns where to continue, or None
+    once everyone is notified.
+
+    Idempotent: notifications are unique per recipient and cause, deliveries per key,
+    so processing an event twice notifies nobody twice.
+    """
+    event = OutboxEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        logger.warning("event gone before processing", extra={"event_id": event_id})
+        return None
+    progress = progress or FanoutProgress()
+    if event.processed_at is not None and progress == FanoutProgress():
+        return None
+    try:
+        plan = audience_rules.audiences_for(event)
+    except Exception as exc:
+        if type(exc).__name__ == "DoesNotExist":  # its subject was deleted since
+            OutboxEvent.objects.filter(pk=event_id).update(processed_at=timezone.now())
+            return None
+        raise
+    if plan is None:
+        OutboxEvent.objects.filter(pk=event_id).update(processed_at=timezone.now())
+        return None
+    if progress == FanoutProgress():
+        _queue_webhooks(event, plan)
+    budget = FANOUT_BATCH
+    index, after_id = progress.index, progress.after_id
+    while index < len(plan.audiences):
+        audience = plan.audiences[index]
+        earlier = plan.audiences[:index]
+        users = audience_rules.exclude_actor(audience.users, plan.actor_id).filter(pk__gt=after_id)
+        for previous in earlier:
+            users = users.exclude(pk__in=previous.users.values("pk"))
+        batch = list(users.order_by("pk").values_list("pk", flat=True)[:budget])
+        if batch:
+            _notify(event, audience, batch)
+            budget -= len(batch)
+            after_id = batch[-1]
+        if budget == 0:
+            return FanoutProgress(index=index, after_id=after_id)
+        index, after_id = index + 1, 0
+    OutboxEvent.objects.filter(pk=event_id).update(processed_at=timezone.now())
+    return None
+
+
+def _email_plans(user_ids: Sequence[int], kind: str) -> dict[int, str]:
+    chosen = dict(
+        NotificationPreference.objects.filter(user_id__in=user_ids, kind=kind).values_list(
+            "user_id", "email"
+        )
+    )
+    default = DEFAULT_EMAIL_PLAN.get(kind, Notification.EmailPlan.DAILY)
+    return {user_id: chosen.get(user_id, default) for user_id in user_ids}
+
+
+@transaction.atomic
+def _notify(event: OutboxEvent, audience: audience_rules.Audience, user_ids: list[int]) -> None:
+    cause = audience.cause or f"event:{event.pk}:{audience.kind}"
+    plans = _email_plans(user_ids, audience.kind)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user_id,
+                kind=audience.kind,
+                actor_id=event.payload.get("actor_id"),
+                target_type=audience.target_type,
+                target_id=audience.target_id,
+                title=audience.title[:300],
+                excerpt=audience.excerpt[:300],
+                url=audience.url,
+                dedupe_key=cause[:120],
+                email_plan=plans[user_id],
+            )
+            for user_id in user_ids
+        ],
+        ignore_conflicts=True,
+    )
+    immediate = Notification.objects.filter(
+        recipient_id__in=user_ids,
+        dedupe_key=cause[:120],
+        email_plan=Notification.EmailPlan.IMMEDIATE,
+        emailed_at__isnull=True,
+    ).select_related("recipient")
+    from nexus.notifications import emails
+
+    deliveries = [emails.notification_delivery(notification) for notification in immediate]
+    if deliveries:
+        keys = [d.key for d in deliveries]
+        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        immediate.update(emailed_at=timezone.now())
+        queue_sending(Delivery.objects.filter(key__in=keys, status=Delivery.Status.PENDING))
+
+
+def _queue_webhooks(event: OutboxEvent, plan: audience_rules.EventAudiences) -> None:
+    if not plan.webhook_topic:
+        return
+    from nexus.notifications import webhooks
+
+    deliveries = webhooks.deliveries_for(event, plan)
+    if deliveries:
+        keys = [d.key for d in deliveries]
+        with transaction.atomic():
+            Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+            queue_sending(Delivery.objects.filter(key__in=keys, status=Delivery.Status.PENDING))
+
+
+def queue_sending(deliveries: Iterable[Delivery], *, countdown: float | None = None) -> None:
+    """Hand deliveries to the sending tasks after commit, SEND_BATCH per task."""
+    ids = [delivery.pk for delivery in deliveries]
+    if not ids:
+        return
+    from nexus.notifications.tasks import send_deliveries_task
+
+    def enqueue() -> None:
+        for start in range(0, len(ids), SEND_BATCH):
+            try:
+                send_deliveries_task.apply_async(
+                    args=(ids[start : start + SEND_BATCH],),
+                    countdown=countdown or 0,
+                    retry=True,
+                    retry_policy=settings.NEXUS_PUBLISH_RETRY_POLICY,
+                )
+            except Exception as exc:  # the periodic sweep picks them up
+                logger.warning("deliveries not queued", extra={"error": str(exc)})
+                return
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+# --- Reading and preferences ---------------------------------------------------------------
+
+
+def notifications_mark_read(*, user: User, data: Mapping[str, Any]) -> int:
+    """Mark the user's notifications read: `{"ids": [...]}` or `{"all": true}`.
+
+    Ids must all be the user's own; unknown or foreign ids are a 404 and
+    nothing is marked. Returns how many changed from unread to read.
+    """
+    unknown_keys = sorted(set(data) - {"ids", "all"})
+    if unknown_keys:
+        raise ValidationError(errors={key: ["Unknown field."] for key in unknown_keys})
+    mine = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if data.get("all") is True and "ids" not in data:
+        return mine.update(read_at=timezone.now())
+    ids = data.get("ids")
+    if (
+        not isinstance(ids, list)
+        or not ids
+        or len(ids) > 500
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+    ):
+        raise ValidationError(
+            'Send {"ids": [1, 2]} (up to 500) or {"all": true}.',
+            errors={"ids": ["A list of notification ids."]},
+        )
+    owned = set(
+        Notification.objects.filter(recipient=user, pk__in=ids).values_list("pk", flat=True)
+    )
+    missing = sorted(set(ids) - owned)
+    if missing:
+        raise NotFound(
+            f"No notifications {', '.join(map(str, missing))} of yours.",
+            errors={"ids": [f"Unknown: {', '.join(map(str, missing))}."]},
+        )
+    return mine.filter(pk__in=ids).update(read_at=timezone.now())
+
+
+def preferences_get(*, user: User) -> dict[str, str]:
+    """The email plan for every kind, defaults filled in."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
+    return {kind: chosen.get(kind, default) for kind, default in DEFAULT_EMAIL_PLAN.items()}
+
+
+@transaction.atomic
+def preferences_update(*, user: User, data: Mapping[str, Any]) -> dict[str, str]:
+    """Set how each kind reaches the user by email: immediate, daily, weekly or never.
+
+    In-app notifications always arrive. Raises ValidationError naming each bad
+    kind or value; nothing is saved then.
+    """
+    errors: dict[str, list[str]] = {}
+    for kind, plan in data.items():
+        if kind not in DEFAULT_EMAIL_PLAN:
+            errors[kind] = [f"Unknown kind; one of: {', '.join(DEFAULT_EMAIL_PLAN)}."]
+        elif plan not in Notification.EmailPlan.values:
+            errors[kind] = [f"One of: {', '.join(Notification.EmailPlan.values)}."]
+    if errors:
+        raise ValidationError(errors=errors)
+    for kind, plan in data.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"email": plan}
+        )
+    return preferences_get(user=user)
+
+
+# --- Periodic work ----------------------------------------------------------------------------
+
+
+def deliveries_requeue_due(*, limit: int = 1000) -> int:
+    """Queue again the deliveries whose retry time has come, and those abandoned
+    mid-send by a worker that died (their lease ran out)."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.NEXUS_DELIVERY_LEASE_SECONDS)
+    due = Delivery.objects.filter(
+        Q(status=Delivery.Status.RETRY, next_attempt_at__lte=now)
+        | Q(status=Delivery.Status.PENDING, created_at__lte=now - lease)
+        | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - lease)
+    ).order_by("id")[:limit]
+    deliveries = list(due)
+    with transaction.atomic():
+        queue_sending(deliveries)
+    return len(deliveries)
+
+
+def delivery_retry(*, actor: User, delivery_id: int) -> Delivery:
+    """Staff send a dead-lettered delivery again, from a fresh count of attempts."""
+    if not is_staff(actor):
+        raise PermissionDenied("Only staff retry deliveries.")
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None:
+            raise NotFound(f"No delivery {delivery_id}.")
+        if delivery.status != Delivery.Status.DEAD:
+            raise ValidationError(errors={"status": [f"It is {delivery.status}, not dead."]})
+        delivery.status = Delivery.Status.PENDING
+        delivery.attempts = 0
+        delivery.next_attempt_at = None
+        delivery.last_error = ""
+        delivery.save(update_fields=["status", "attempts", "next_attempt_at", "last_error"])
+        queue_sending([delivery])
+    return delivery
+
+
+def unanswered_challenges_notify() -> int:
+    """Tell mentors of challenges left unanswered too long, once each."""
+    from nexus.challenges import services as challenge_services
+
+    return challenge_services.challenges_flag_unanswered(
+        hours=settings.NEXUS_UNANSWERED_AFTER_HOURS
+    )
+
+
+def notifications_clean_up() -> int:
+    """Delete read notifications, processed events and finished deliveries past their keep."""
+    now = timezone.now()
+    keep = timedelta(days=settings.NEXUS_NOTIFICATION_RETENTION_DAYS)
+    removed, _ = Notification.objects.filter(read_at__lt=now - keep).delete()
+    OutboxEvent.objects.filter(processed_at__lt=now - timedelta(days=7)).delete()
+    Delivery.objects.filter(status=Delivery.Status.SENT, sent_at__lt=now - keep).delete()
+    return removed
