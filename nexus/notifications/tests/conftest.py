@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -48,8 +48,3 @@ def challenge(learner: Any, celery_tech: Any, committed: Any) -> Any:
             "technologies": ["celery"],
         },
     )
-
-
-@pytest.fixture
-def no_sleep() -> Iterator[None]:
-    yield

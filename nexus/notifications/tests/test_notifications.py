@@ -153,8 +153,6 @@ def test_an_event_the_broker_refused_stays_in_the_outbox_for_the_relay(
 def test_a_large_audience_is_notified_by_a_chain_of_bounded_tasks(
     committed, user_factory, challenge, monkeypatch
 ):
-    from nexus.notifications import tasks
-
     monkeypatch.setattr(services, "FANOUT_BATCH", 4)
     for _ in range(10):
         challenge_services.follow_set(
@@ -168,7 +166,7 @@ def test_a_large_audience_is_notified_by_a_chain_of_bounded_tasks(
         batches.append(Notification.objects.count())
         return progress
 
-    monkeypatch.setattr(tasks.services, "event_process", counting)
+    monkeypatch.setattr(services, "event_process", counting)
 
     solve(committed, challenge, user_factory())
 
