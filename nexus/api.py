@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("nexus.accounts.api.rest")),
     path("", include("nexus.knowledge.api.rest")),
     path("", include("nexus.challenges.api.rest")),
+    path("", include("nexus.notifications.api.rest")),
 ]

@@ -23,6 +23,7 @@ from nexus.notifications.models import (
     Notification,
     NotificationPreference,
     OutboxEvent,
+    Webhook,
 )
 
 logger = logging.getLogger(__name__)
@@ -316,3 +317,126 @@ def notifications_clean_up() -> int:
     OutboxEvent.objects.filter(processed_at__lt=now - timedelta(days=7)).delete()
     Delivery.objects.filter(status=Delivery.Status.SENT, sent_at__lt=now - keep).delete()
     return removed
+
+
+# --- Unsubscribe and webhooks ------------------------------------------------------------------
+
+
+def unsubscribe(*, token: Any) -> tuple[User, str]:
+    """Stop one kind of email (or all of them) from a signed link, without logging in.
+
+    Raises ValidationError for a missing, forged or expired token.
+    """
+    from django.core import signing
+
+    from nexus.notifications.emails import read_unsubscribe_token
+
+    if not isinstance(token, str) or not token:
+        raise ValidationError(errors={"token": ["Required."]})
+    try:
+        user_id, kind = read_unsubscribe_token(token)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(
+            "This unsubscribe link has expired; change your preferences when signed in.",
+            errors={"token": ["Expired."]},
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(errors={"token": ["Not a valid unsubscribe token."]}) from exc
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or (kind != "all" and kind not in DEFAULT_EMAIL_PLAN):
+        raise ValidationError(errors={"token": ["Not a valid unsubscribe token."]})
+    kinds = list(DEFAULT_EMAIL_PLAN) if kind == "all" else [kind]
+    preferences_update(user=user, data=dict.fromkeys(kinds, Notification.EmailPlan.NEVER))
+    return user, kind
+
+
+WEBHOOK_FIELDS = {"name", "url", "events", "technologies", "is_active"}
+
+
+def _webhook_fields(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+    from nexus.notifications.webhooks import WEBHOOK_TOPICS, check_url_is_public
+
+    errors: dict[str, list[str]] = {
+        key: ["Unknown field."] for key in sorted(set(data) - WEBHOOK_FIELDS)
+    }
+    clean: dict[str, Any] = {}
+    if "name" in data or not partial:
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name) > 80:
+            errors["name"] = ["1 to 80 characters."]
+        else:
+            clean["name"] = name.strip()
+    if "url" in data or not partial:
+        url = data.get("url")
+        if not isinstance(url, str) or len(url) > 500:
+            errors["url"] = ["An https URL of at most 500 characters."]
+        else:
+            try:
+                check_url_is_public(url)
+                clean["url"] = url
+            except ValueError as exc:
+                errors["url"] = [str(exc)]
+    if "events" in data or not partial:
+        topics = data.get("events")
+        if (
+            not isinstance(topics, list)
+            or not topics
+            or any(topic not in WEBHOOK_TOPICS for topic in topics)
+        ):
+            errors["events"] = [f"A non-empty list of: {', '.join(WEBHOOK_TOPICS)}."]
+        else:
+            clean["events"] = sorted(set(topics))
+    if "is_active" in data:
+        if not isinstance(data["is_active"], bool):
+            errors["is_active"] = ["true or false."]
+        else:
+            clean["is_active"] = data["is_active"]
+    if "technologies" in data:
+        from nexus.knowledge.services import resolve_links
+
+        try:
+            clean["technologies"] = resolve_links({"technologies": data["technologies"]})[
+                "technologies"
+            ]
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors=errors)
+    return clean
+
+
+@transaction.atomic
+def webhook_create(*, actor: User, data: Mapping[str, Any]) -> Webhook:
+    """Staff add a Discord webhook. Only https URLs on public addresses are accepted."""
+    if not is_staff(actor):
+        raise PermissionDenied("Only staff manage webhooks.")
+    clean = _webhook_fields(data, partial=False)
+    technologies = clean.pop("technologies", [])
+    webhook = Webhook.objects.create(created_by=actor, **clean)
+    webhook.technologies.set(technologies)
+    return webhook
+
+
+@transaction.atomic
+def webhook_update(*, actor: User, webhook_id: int, data: Mapping[str, Any]) -> Webhook:
+    if not is_staff(actor):
+        raise PermissionDenied("Only staff manage webhooks.")
+    webhook = Webhook.objects.select_for_update().filter(pk=webhook_id).first()
+    if webhook is None:
+        raise NotFound(f"No webhook {webhook_id}.")
+    clean = _webhook_fields(data, partial=True)
+    technologies = clean.pop("technologies", None)
+    for field, value in clean.items():
+        setattr(webhook, field, value)
+    webhook.save()
+    if technologies is not None:
+        webhook.technologies.set(technologies)
+    return webhook
+
+
+def webhook_delete(*, actor: User, webhook_id: int) -> None:
+    if not is_staff(actor):
+        raise PermissionDenied("Only staff manage webhooks.")
+    deleted, _ = Webhook.objects.filter(pk=webhook_id).delete()
+    if not deleted:
+        raise NotFound(f"No webhook {webhook_id}.")
