@@ -63,3 +63,16 @@ def test_metrics_are_served_in_prometheus_format(client):
 
     assert response.status_code == 200
     assert b"django_http_requests_total_by_method_total" in response.content
+
+
+@pytest.mark.django_db
+def test_metrics_show_the_outbox_backlog_and_deliveries_by_state(client):
+    from nexus.notifications.models import Delivery, OutboxEvent
+
+    OutboxEvent.objects.create(name="challenge.created", payload={})
+    Delivery.objects.create(key="email:test:1", channel="email", status="dead")
+
+    body = client.get("/metrics").content.decode()
+
+    assert "nexus_outbox_unpublished_events 1.0" in body
+    assert 'nexus_deliveries{channel="email",status="dead"} 1.0' in body
