@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "nexus.knowledge",
     "nexus.challenges",
     "nexus.notifications",
+    "nexus.collaboration",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,2 @@
+"""Writes of the collaboration hub, one module per part: channels and messages,
+peer reviews, mentoring."""
