@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("nexus.knowledge.api.rest")),
     path("", include("nexus.challenges.api.rest")),
     path("", include("nexus.notifications.api.rest")),
+    path("", include("nexus.collaboration.api.rest")),
 ]

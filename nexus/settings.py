@@ -217,6 +217,19 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
+# --- Channel layer: live WebSocket pushes (Redis on the stack, memory otherwise) --
+
+CHANNEL_LAYERS: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNEL_LAYER_PREFIX", "nexus")},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
 # --- Auth: email login, Argon2 hashes, JWT for API clients ------------------
 
 PASSWORD_HASHERS = [
@@ -291,6 +304,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GuideStatusEnum": "nexus.knowledge.models.Guide.Status",
         "ChallengeStatusEnum": "nexus.challenges.models.Challenge.Status",
+        "GuideKindEnum": "nexus.knowledge.models.Guide.Kind",
+        "ChannelKindEnum": "nexus.collaboration.models.Channel.Kind",
     },
 }
 
