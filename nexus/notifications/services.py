@@ -144,6 +144,7 @@ def _notify(event: OutboxEvent, audience: audience_rules.Audience, user_ids: lis
         ],
         ignore_conflicts=True,
     )
+    _push_live(user_ids, cause[:120])
     immediate = Notification.objects.filter(
         recipient_id__in=user_ids,
         dedupe_key=cause[:120],
@@ -158,6 +159,17 @@ def _notify(event: OutboxEvent, audience: audience_rules.Audience, user_ids: lis
         Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         immediate.update(emailed_at=timezone.now())
         queue_sending(Delivery.objects.filter(key__in=keys, status=Delivery.Status.PENDING))
+
+
+def _push_live(user_ids: list[int], cause: str) -> None:
+    """Tell each recipient's open WebSocket connections, after commit."""
+    from nexus.core import live
+
+    fresh = Notification.objects.filter(recipient_id__in=user_ids, dedupe_key=cause)
+    for notification_id, recipient_id in fresh.values_list("pk", "recipient_id"):
+        live.push_on_commit(
+            live.user_group(recipient_id), {"type": "notification", "id": notification_id}
+        )
 
 
 def _queue_webhooks(event: OutboxEvent, plan: audience_rules.EventAudiences) -> None:

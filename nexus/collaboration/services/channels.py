@@ -53,22 +53,10 @@ def _channel(slug: str, *, lock: bool = False) -> Channel:
     return channel
 
 
-def message_event(message: Message) -> dict[str, Any]:
-    """A message as the REST API shows it, for live pushes."""
-    from nexus.collaboration.api.rest import MessageSerializer
-    from nexus.collaboration.selectors.channels import message_with_reactions
-
-    return dict(MessageSerializer(message_with_reactions(message)).data)
-
-
 def _push_message(kind: str, message: Message) -> None:
-    channel_id = message.channel_id
-
-    def send() -> None:
-        fresh = Message.objects.select_related("author__profile").get(pk=message.pk)
-        live.push(live.channel_group(channel_id), {"type": kind, "message": message_event(fresh)})
-
-    transaction.on_commit(send, robust=True)
+    # Only the id travels: each connection shows the message as REST shows it to
+    # that viewer (their own reactions marked), loading it when the event arrives.
+    live.push_on_commit(live.channel_group(message.channel_id), {"type": kind, "id": message.pk})
 
 
 # --- Channels and members -------------------------------------------------------------------
@@ -343,8 +331,7 @@ def message_delete(*, actor: User, message_id: int) -> None:
     message.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     channel_id, message_pk = message.channel_id, message.pk
     live.push_on_commit(
-        live.channel_group(channel_id),
-        {"type": "message.deleted", "message": {"id": message_pk, "channel": message.channel.slug}},
+        live.channel_group(channel_id), {"type": "message.deleted", "id": message_pk}
     )
 
 
