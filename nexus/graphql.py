@@ -9,15 +9,33 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from nexus.accounts.api import graphql as accounts_graphql
 from nexus.challenges.api import graphql as challenges_graphql
+from nexus.collaboration.api import graphql_channels as channels_graphql
+from nexus.collaboration.api import graphql_reviews as reviews_graphql
 from nexus.core.graphql import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, ErrorShapeExtension
 from nexus.knowledge.api import graphql as knowledge_graphql
+from nexus.notifications.api import graphql as notifications_graphql
 
 Query = merge_types(
-    "Query", (accounts_graphql.Query, knowledge_graphql.Query, challenges_graphql.Query)
+    "Query",
+    (
+        accounts_graphql.Query,
+        knowledge_graphql.Query,
+        challenges_graphql.Query,
+        notifications_graphql.Query,
+        reviews_graphql.Query,
+        channels_graphql.Query,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
-    (accounts_graphql.Mutation, knowledge_graphql.Mutation, challenges_graphql.Mutation),
+    (
+        accounts_graphql.Mutation,
+        knowledge_graphql.Mutation,
+        challenges_graphql.Mutation,
+        notifications_graphql.Mutation,
+        reviews_graphql.Mutation,
+        channels_graphql.Mutation,
+    ),
 )
 
 schema = strawberry.Schema(

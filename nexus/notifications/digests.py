@@ -80,8 +80,11 @@ def _send_one(user: User, period: str, period_key: str) -> int:
     if not items:
         return 0
     delivery = digest_delivery(user=user, period=period, notifications=items, period_key=period_key)
-    created = Delivery.objects.bulk_create([delivery], ignore_conflicts=True)
+    if Delivery.objects.filter(key=delivery.key).exists():
+        # This period's digest went out already: what came since waits for the next one.
+        return 0
+    Delivery.objects.bulk_create([delivery], ignore_conflicts=True)
     pending.update(emailed_at=timezone.now())
     saved = Delivery.objects.filter(key=delivery.key, status=Delivery.Status.PENDING)
     queue_sending(saved)
-    return len(created)
+    return 1
