@@ -30,6 +30,9 @@ from nexus.notifications.models import Delivery
 logger = logging.getLogger(__name__)
 
 
+MIN_RETRY_WAIT = 1.0
+
+
 class TransientError(Exception):
     """Worth trying again later; `retry_after` (seconds) when the server said so."""
 
@@ -97,6 +100,8 @@ def _failed(
 ) -> Outcome:
     if transient and delivery.attempts < settings.NEXUS_DELIVERY_MAX_ATTEMPTS:
         wait = retry_after if retry_after is not None else backoff_seconds(delivery.attempts)
+        # Never straight back: a zero wait would resend in a tight loop.
+        wait = max(MIN_RETRY_WAIT, wait)
         Delivery.objects.filter(pk=delivery.pk).update(
             status=Delivery.Status.RETRY,
             next_attempt_at=timezone.now() + timedelta(seconds=wait),

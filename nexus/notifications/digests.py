@@ -84,7 +84,8 @@ def _send_one(user: User, period: str, period_key: str) -> int:
         # This period's digest went out already: what came since waits for the next one.
         return 0
     Delivery.objects.bulk_create([delivery], ignore_conflicts=True)
-    pending.update(emailed_at=timezone.now())
+    # Only what the digest lists counts as emailed; any overflow waits for the next one.
+    pending.filter(pk__in=[item.pk for item in items]).update(emailed_at=timezone.now())
     saved = Delivery.objects.filter(key=delivery.key, status=Delivery.Status.PENDING)
     queue_sending(saved)
     return 1
