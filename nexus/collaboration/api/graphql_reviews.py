@@ -10,7 +10,6 @@ those lists.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -38,23 +37,6 @@ from nexus.knowledge.api.graphql import ConceptRefType, TechnologyRefType
 
 PAGE_DEFAULT = 20
 PAGE_MAX = 100
-
-
-# --- Enums ------------------------------------------------------------------------------
-
-
-@strawberry.enum(name="ReviewerTrack", description="The reviewers a review request asks for.")
-class ReviewerTrackEnum(Enum):
-    BACKEND = "backend"
-    FRONTEND = "frontend"
-    ANY = "any"
-
-
-@strawberry.enum(name="ReviewVerdict", description="What a reviewer concludes.")
-class ReviewVerdictEnum(Enum):
-    APPROVE = "approve"
-    CHANGES_REQUESTED = "changes_requested"
-    COMMENT = "comment"
 
 
 # --- Types ------------------------------------------------------------------------------
@@ -195,15 +177,15 @@ class CreateReviewRequestInput:
     technologies: list[str] | None = strawberry.field(
         default=strawberry.UNSET, description="Technology slugs."
     )
-    reviewer_track: ReviewerTrackEnum | None = strawberry.field(
-        default=strawberry.UNSET, description="Default ANY."
+    reviewer_track: str | None = strawberry.field(
+        default=strawberry.UNSET, description="backend, frontend or any (the default)."
     )
     max_reviewers: int | None = strawberry.field(default=strawberry.UNSET, description="1-5.")
 
 
 @strawberry.input
 class ReviewFeedbackInput:
-    verdict: ReviewVerdictEnum
+    verdict: str = strawberry.field(description="approve, changes_requested or comment.")
     body: str = strawberry.field(description="Markdown.")
     rating: int | None = strawberry.field(default=strawberry.UNSET, description="1-5.")
 
@@ -224,12 +206,8 @@ class MentorProfileInput:
 
 
 def _set_fields(input: object) -> dict[str, Any]:
-    """The fields a client sent, under the services' names, enums as their values."""
-    return {
-        key: value.value if isinstance(value, Enum) else value
-        for key, value in vars(input).items()
-        if value is not strawberry.UNSET
-    }
+    """The fields a client sent, under the services' (snake_case) names."""
+    return {key: value for key, value in vars(input).items() if value is not strawberry.UNSET}
 
 
 def _signed_in(info: Info[Any, Any]) -> User:
@@ -258,8 +236,6 @@ def _given(**filters: Any) -> dict[str, Any]:
             continue
         if isinstance(value, bool):
             given[name] = "true" if value else "false"
-        elif isinstance(value, Enum):
-            given[name] = value.value
         else:
             given[name] = value
     return given
@@ -283,8 +259,9 @@ def _mentorship(info: Info[Any, Any], mentorship_id: int) -> MentorshipDetailTyp
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="Peer review requests, newest first. `mine: true` keeps those you asked "
-        "for, `reviewing: true` those you claimed (both need you signed in); "
+        description="Peer review requests, newest first. `status` is open, in_review or done; "
+        "`track` (the reviewers asked for) backend, frontend or any; `mine: true` keeps those "
+        "you asked for, `reviewing: true` those you claimed (both need you signed in); "
         f"`limit` is at most {PAGE_MAX}."
     )
     def reviews(
@@ -292,7 +269,7 @@ class Query:
         info: Info[Any, Any],
         status: str | None = None,
         technology: str | None = None,
-        track: ReviewerTrackEnum | None = None,
+        track: str | None = None,
         mine: bool | None = None,
         reviewing: bool | None = None,
         limit: int = PAGE_DEFAULT,

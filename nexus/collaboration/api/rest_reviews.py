@@ -47,7 +47,8 @@ class ReviewRequestSerializer(serializers.Serializer[ReviewRequest]):
         help_text="The reviewers asked for.",
     )
     max_reviewers = serializers.IntegerField(read_only=True)
-    status = serializers.ChoiceField(choices=ReviewRequest.Status.choices, read_only=True)
+    # Plain strings: another `status` enum would collide in the OpenAPI component names.
+    status = serializers.CharField(read_only=True, help_text="open, in_review or done.")
     claim_count = serializers.IntegerField(read_only=True, help_text="Reviewers so far.")
     feedback_count = serializers.IntegerField(read_only=True)
     is_full = serializers.SerializerMethodField(help_text="No place left for a reviewer.")
@@ -134,7 +135,9 @@ class MentorshipSerializer(serializers.Serializer[Mentorship]):
     mentor = UserRefSerializer(read_only=True)
     mentee = UserRefSerializer(read_only=True)
     goals = serializers.CharField(read_only=True)
-    status = serializers.ChoiceField(choices=Mentorship.Status.choices, read_only=True)
+    status = serializers.CharField(
+        read_only=True, help_text="requested, active, declined or ended."
+    )
     my_role = serializers.SerializerMethodField(help_text="mentor or mentee.")
     accepted_at = serializers.DateTimeField(read_only=True, allow_null=True)
     ended_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -160,7 +163,7 @@ class MentorshipNoteSerializer(serializers.Serializer[MentorshipNote]):
     created_at = serializers.DateTimeField(read_only=True)
 
 
-class BodySerializer(serializers.Serializer[Any]):
+class NoteWriteSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(help_text="Markdown.")
 
 
@@ -479,7 +482,7 @@ class MentorshipNoteListView(generics.ListAPIView[MentorshipNote]):
         tags=["mentoring"],
         summary="Write a note (mentor or mentee)",
         description="On a requested or active mentorship.",
-        request=BodySerializer,
+        request=NoteWriteSerializer,
         responses={201: MentorshipNoteSerializer},
     )
     def post(self, request: Request, mentorship_id: int) -> Response:

@@ -22,13 +22,20 @@ class MentorFilter(django_filters.FilterSet):
     concept = django_filters.CharFilter(
         field_name="concepts__slug", help_text="Mentors on this concept (slug)."
     )
-    accepting = django_filters.BooleanFilter(
-        field_name="is_accepting", help_text="`true`: only mentors taking new mentees."
+    accepting = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_accepting",
+        help_text="`true`: only mentors taking new mentees; `false`: only those who are not.",
     )
 
     class Meta:
         model = MentorProfile
         fields = ("technology", "concept", "accepting")
+
+    def filter_accepting(
+        self, queryset: QuerySet[MentorProfile], name: str, value: Any
+    ) -> QuerySet[MentorProfile]:
+        return queryset.filter(is_accepting=value == "true")
 
 
 class MentorshipFilter(django_filters.FilterSet):
