@@ -102,7 +102,9 @@ class ErrorShapeExtension(MaskErrors):
             message = original.detail
             extensions: dict[str, Any] = {"code": original.error_type, "errors": original.errors}
             extensions.update(original.extra)
-        elif original is None:
+        elif original is None or isinstance(original, GraphQLError) or error.path is None:
+            # Refused before any resolver ran (syntax, validation, variable coercion
+            # such as an unknown enum value): the client's query is at fault.
             message = error.message
             extensions = {"code": "bad_query", **(error.extensions or {})}
         else:

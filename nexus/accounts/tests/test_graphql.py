@@ -186,3 +186,24 @@ def test_graphiql_is_served_to_browsers(client):
 
     assert response.status_code == 200
     assert b"graphiql" in response.content.lower()
+
+
+def test_a_variable_of_the_wrong_type_is_a_bad_query_not_a_server_error(client):
+    body = gql(
+        client,
+        "mutation($i: RegisterInput!) { register(input: $i) { username } }",
+        {"i": {"email": 5, "username": ["x"], "password": None}},
+    ).json()
+
+    assert body["errors"][0]["extensions"]["code"] == "bad_query"
+
+
+def test_an_unknown_enum_value_is_a_bad_query(client, learner):
+    body = gql(
+        client,
+        "mutation($t: VoteTarget!) { vote(target: $t, id: 1, value: 1) { score } }",
+        {"t": "SPACESHIP"},
+        **bearer(AccessToken.for_user(learner)),
+    ).json()
+
+    assert body["errors"][0]["extensions"]["code"] == "bad_query"
