@@ -228,11 +228,17 @@ class ReputationEvent(models.Model):
         SOLUTION_VOTED = "solution_voted", "Vote on a solution"
         SOLUTION_ACCEPTED = "solution_accepted", "Solution accepted"
         ACCEPTED_A_SOLUTION = "accepted_a_solution", "Accepted a solution"
+        REVIEW_HELPFUL = "review_helpful", "Review feedback marked helpful"
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="reputation_events")
     reason = models.CharField(max_length=24, choices=Reason.choices)
     points = models.IntegerField()
-    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="+")
+    # The challenge the points came from, if any: per-technology boards follow it.
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # For points from elsewhere (peer reviews): what earned them, unique per line.
+    source_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     vote = models.OneToOneField(
         Vote, on_delete=models.CASCADE, null=True, blank=True, related_name="reputation_event"
     )

@@ -825,3 +825,32 @@ def challenges_flag_unanswered(*, hours: int, limit: int = 200) -> int:
             events.record("challenge.unanswered", challenge_id=challenge.pk)
             flagged += 1
     return flagged
+
+
+@transaction.atomic
+def reputation_award(*, user_id: int, reason: str, points: int, source_key: str) -> bool:
+    """Record points earned outside challenges (e.g. helpful review feedback) in the
+    ledger and on the profile, once per `source_key`. Returns whether it was new."""
+    _, created = ReputationEvent.objects.get_or_create(
+        source_key=source_key,
+        defaults={
+            "user_id": user_id,
+            "reason": reason,
+            "points": points,
+            "created_at": timezone.now(),
+        },
+    )
+    if created:
+        account_services.reputation_adjust(user_id=user_id, delta=points)
+    return created
+
+
+@transaction.atomic
+def reputation_withdraw(*, source_key: str) -> bool:
+    """Take back the points recorded under `source_key`, if any."""
+    event = ReputationEvent.objects.select_for_update().filter(source_key=source_key).first()
+    if event is None:
+        return False
+    account_services.reputation_adjust(user_id=event.user_id, delta=-event.points)
+    event.delete()
+    return True

@@ -21,8 +21,8 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from nexus.accounts import services as account_services
 from nexus.accounts.models import User
+from nexus.challenges import services as challenge_services
 from nexus.collaboration.models import ReviewClaim, ReviewFeedback, ReviewRequest
 from nexus.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import plain_text, render_markdown
@@ -296,6 +296,15 @@ def review_feedback_set_helpful(
         return feedback
     feedback.is_helpful = helpful
     feedback.save(update_fields=["is_helpful"])
-    delta = POINTS_HELPFUL_FEEDBACK if helpful else -POINTS_HELPFUL_FEEDBACK
-    account_services.reputation_adjust(user_id=feedback.reviewer_id, delta=delta)
+    # Through the reputation ledger, so leaderboards count these points too.
+    key = f"review-helpful:{feedback.pk}"
+    if helpful:
+        challenge_services.reputation_award(
+            user_id=feedback.reviewer_id,
+            reason="review_helpful",
+            points=POINTS_HELPFUL_FEEDBACK,
+            source_key=key,
+        )
+    else:
+        challenge_services.reputation_withdraw(source_key=key)
     return feedback

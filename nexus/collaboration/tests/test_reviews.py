@@ -459,6 +459,21 @@ def test_marking_feedback_helpful_is_a_toggle_that_pays_once(
     assert reputation(learner) == 0
 
 
+def test_helpful_feedback_counts_on_the_leaderboard_as_on_the_profile(
+    as_user, api_client, learner, reviewer, make_review
+):
+    review = make_review()
+    services.review_request_claim(actor=reviewer, request_id=review.pk)
+    feedback = give_feedback(review, reviewer)
+    as_user(learner).post(review_url(review, f"feedback/{feedback.pk}/helpful/"))
+
+    board = api_client.get("/api/v1/leaderboard/?period=30d").json()
+
+    assert [(row["user"]["username"], row["points"]) for row in board] == [
+        (reviewer.username, reputation(reviewer))
+    ]
+
+
 def test_helpful_marks_add_up_over_several_pieces_of_feedback(
     learner, reviewer, second_reviewer, make_review
 ):
