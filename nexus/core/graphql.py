@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
+import strawberry
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
@@ -17,7 +19,10 @@ from strawberry.django.views import GraphQLView
 from strawberry.extensions import MaskErrors
 from strawberry.types import Info
 
-from nexus.core.errors import DomainError, NotFound, error_body
+from nexus.core.errors import DomainError, NotAuthenticated, NotFound, error_body
+
+if TYPE_CHECKING:
+    from nexus.accounts.models import User
 
 # Limits that keep one request from costing the server more than a page of REST.
 MAX_QUERY_DEPTH = 10
@@ -81,6 +86,35 @@ def request_user(info: Info[Any, Any]) -> Any:
     """The user of this GraphQL request (AnonymousUser when signed out)."""
     request = info.context.request
     return getattr(request, "user", None) or AnonymousUser()
+
+
+def signed_in(info: Info[Any, Any]) -> User:
+    """The signed-in user of this request; `not_authenticated` for anyone else."""
+    user = request_user(info)
+    if not user.is_authenticated:
+        raise NotAuthenticated("Sign in first: send `Authorization: Bearer <access token>`.")
+    return user  # type: ignore[no-any-return]
+
+
+def sent_fields(input: object) -> dict[str, Any]:
+    """The fields of an input the client sent, under the services' (snake_case)
+    names, enums as their values; fields left out stay out."""
+    return {
+        key: value.value if isinstance(value, Enum) else value
+        for key, value in vars(input).items()
+        if value is not strawberry.UNSET
+    }
+
+
+def given_filters(**filters: Any) -> dict[str, Any]:
+    """Query arguments as selectors take filters: unset ones dropped, booleans
+    as `true`/`false` like query strings."""
+    given: dict[str, Any] = {}
+    for name, value in filters.items():
+        if value is None:
+            continue
+        given[name] = ("true" if value else "false") if isinstance(value, bool) else value
+    return given
 
 
 class ErrorShapeExtension(MaskErrors):

@@ -11,8 +11,7 @@ from strawberry.types import Info
 
 from nexus.accounts import selectors, services
 from nexus.accounts.models import Cohort, User
-from nexus.core.errors import NotAuthenticated
-from nexus.core.graphql import request_user
+from nexus.core.graphql import request_user, signed_in
 
 
 @strawberry_django.type(Cohort, name="Cohort")
@@ -106,13 +105,6 @@ class UpdateMeInput:
     timezone: str | None = strawberry.UNSET
 
 
-def _signed_in(info: Info[Any, Any]) -> User:
-    user = request_user(info)
-    if not user.is_authenticated:
-        raise NotAuthenticated("Sign in first: send `Authorization: Bearer <access token>`.")
-    return user  # type: ignore[no-any-return]
-
-
 @strawberry.type
 class Query:
     @strawberry.field(description="The signed-in user, or null when signed out.")
@@ -156,7 +148,7 @@ class Mutation:
 
     @strawberry.mutation(description="Edit my profile.")
     def update_me(self, info: Info[Any, Any], input: UpdateMeInput) -> MeType:
-        user = _signed_in(info)
+        user = signed_in(info)
         changes = {
             key: value for key, value in vars(input).items() if value is not strawberry.UNSET
         }

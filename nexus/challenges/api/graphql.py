@@ -24,7 +24,6 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from nexus.accounts.api.graphql import UserType
-from nexus.accounts.models import User
 from nexus.challenges import permissions, selectors, services
 from nexus.challenges.models import (
     Challenge,
@@ -33,8 +32,8 @@ from nexus.challenges.models import (
     ModerationAction,
     Solution,
 )
-from nexus.core.errors import NotAuthenticated, ValidationError
-from nexus.core.graphql import request_user
+from nexus.core.errors import ValidationError
+from nexus.core.graphql import request_user, sent_fields, signed_in
 from nexus.knowledge import selectors as knowledge_selectors
 from nexus.knowledge.api.graphql import ConceptRefType, GuideType, TagRefType, TechnologyRefType
 
@@ -312,18 +311,6 @@ class UpdateChallengeInput:
     )
 
 
-def _set_fields(input: object) -> dict[str, Any]:
-    """The fields a client sent, under the services' (snake_case) names."""
-    return {key: value for key, value in vars(input).items() if value is not strawberry.UNSET}
-
-
-def _signed_in(info: Info[Any, Any]) -> User:
-    user = request_user(info)
-    if not user.is_authenticated:
-        raise NotAuthenticated("Sign in first: send `Authorization: Bearer <access token>`.")
-    return user  # type: ignore[no-any-return]
-
-
 def _page(queryset: QuerySet[Any], *, ordering: str, limit: int, offset: int) -> QuerySet[Any]:
     errors: dict[str, list[str]] = {}
     if limit < 0:
@@ -436,7 +423,7 @@ class Query:
         limit: int = PAGE_DEFAULT,
         offset: int = 0,
     ) -> list[ModerationActionType]:
-        log = selectors.moderation_log(viewer=_signed_in(info), challenge_id=challenge)
+        log = selectors.moderation_log(viewer=signed_in(info), challenge_id=challenge)
         page = _page(log, ordering="-created_at", limit=limit, offset=offset)
         return page  # type: ignore[return-value]
 
@@ -444,7 +431,7 @@ class Query:
     def my_bookmarks(
         self, info: Info[Any, Any], limit: int = PAGE_DEFAULT, offset: int = 0
     ) -> list[ChallengeType]:
-        bookmarked = selectors.bookmarked_challenges(viewer=_signed_in(info))
+        bookmarked = selectors.bookmarked_challenges(viewer=signed_in(info))
         page = _page(bookmarked, ordering="-created_at", limit=limit, offset=offset)
         return page  # type: ignore[return-value]
 
@@ -452,7 +439,7 @@ class Query:
     def my_following(
         self, info: Info[Any, Any], limit: int = PAGE_DEFAULT, offset: int = 0
     ) -> list[ChallengeType]:
-        followed = selectors.followed_challenges(viewer=_signed_in(info))
+        followed = selectors.followed_challenges(viewer=signed_in(info))
         page = _page(followed, ordering="-created_at", limit=limit, offset=offset)
         return page  # type: ignore[return-value]
 
@@ -466,7 +453,7 @@ class Mutation:
     def create_challenge(
         self, info: Info[Any, Any], input: CreateChallengeInput
     ) -> ChallengeDetailType:
-        challenge = services.challenge_create(actor=_signed_in(info), data=_set_fields(input))
+        challenge = services.challenge_create(actor=signed_in(info), data=sent_fields(input))
         return _detail(info, challenge.pk)
 
     @strawberry.mutation(
@@ -476,29 +463,29 @@ class Mutation:
     def update_challenge(
         self, info: Info[Any, Any], id: int, input: UpdateChallengeInput
     ) -> ChallengeDetailType:
-        services.challenge_update(actor=_signed_in(info), challenge_id=id, data=_set_fields(input))
+        services.challenge_update(actor=signed_in(info), challenge_id=id, data=sent_fields(input))
         return _detail(info, id)
 
     @strawberry.mutation(description="Delete a challenge (author while unanswered, or staff).")
     def delete_challenge(self, info: Info[Any, Any], id: int) -> bool:
-        services.challenge_delete(actor=_signed_in(info), challenge_id=id)
+        services.challenge_delete(actor=signed_in(info), challenge_id=id)
         return True
 
     @strawberry.mutation(description="Answer a challenge; you follow it.")
     def create_solution(self, info: Info[Any, Any], challenge_id: int, body: str) -> SolutionType:
         solution = services.solution_create(
-            actor=_signed_in(info), challenge_id=challenge_id, data={"body": body}
+            actor=signed_in(info), challenge_id=challenge_id, data={"body": body}
         )
         return _solution(info, solution.pk)
 
     @strawberry.mutation(description="Edit a solution (author or staff).")
     def update_solution(self, info: Info[Any, Any], id: int, body: str) -> SolutionType:
-        services.solution_update(actor=_signed_in(info), solution_id=id, data={"body": body})
+        services.solution_update(actor=signed_in(info), solution_id=id, data={"body": body})
         return _solution(info, id)
 
     @strawberry.mutation(description="Delete a solution (author or staff).")
     def delete_solution(self, info: Info[Any, Any], id: int) -> bool:
-        services.solution_delete(actor=_signed_in(info), solution_id=id)
+        services.solution_delete(actor=signed_in(info), solution_id=id)
         return True
 
     @strawberry.mutation(
@@ -506,12 +493,12 @@ class Mutation:
         "solved; accepting another moves the mark."
     )
     def accept_solution(self, info: Info[Any, Any], id: int) -> SolutionType:
-        services.solution_accept(actor=_signed_in(info), solution_id=id)
+        services.solution_accept(actor=signed_in(info), solution_id=id)
         return _solution(info, id)
 
     @strawberry.mutation(description="Withdraw acceptance: the challenge is open again.")
     def unaccept_solution(self, info: Info[Any, Any], id: int) -> SolutionType:
-        services.solution_unaccept(actor=_signed_in(info), solution_id=id)
+        services.solution_unaccept(actor=signed_in(info), solution_id=id)
         return _solution(info, id)
 
     @strawberry.mutation(
@@ -519,7 +506,7 @@ class Mutation:
         "(its author or staff)."
     )
     def promote_solution(self, info: Info[Any, Any], id: int) -> GuideType:
-        user = _signed_in(info)
+        user = signed_in(info)
         guide = services.solution_promote_to_guide(actor=user, solution_id=id)
         return knowledge_selectors.guide_get(viewer=user, slug=guide.slug)  # type: ignore[return-value]
 
@@ -531,7 +518,7 @@ class Mutation:
         self, info: Info[Any, Any], target: VoteTargetEnum, id: int, value: int
     ) -> VoteResultType:
         score = services.vote_cast(
-            actor=_signed_in(info), target=target.value, target_id=id, value=value
+            actor=signed_in(info), target=target.value, target_id=id, value=value
         )
         return VoteResultType(score=score, my_vote=value)
 
@@ -540,42 +527,40 @@ class Mutation:
         self, info: Info[Any, Any], target: VoteTargetEnum, id: int, body: str
     ) -> CommentType:
         comment = services.comment_create(
-            actor=_signed_in(info), target=target.value, target_id=id, data={"body": body}
+            actor=signed_in(info), target=target.value, target_id=id, data={"body": body}
         )
         return comment  # type: ignore[return-value]
 
     @strawberry.mutation(description="Edit a comment (its author, within 15 minutes).")
     def update_comment(self, info: Info[Any, Any], id: int, body: str) -> CommentType:
-        comment = services.comment_update(
-            actor=_signed_in(info), comment_id=id, data={"body": body}
-        )
+        comment = services.comment_update(actor=signed_in(info), comment_id=id, data={"body": body})
         return comment  # type: ignore[return-value]
 
     @strawberry.mutation(description="Remove a comment (its author or staff).")
     def delete_comment(self, info: Info[Any, Any], id: int) -> bool:
-        services.comment_delete(actor=_signed_in(info), comment_id=id)
+        services.comment_delete(actor=signed_in(info), comment_id=id)
         return True
 
     @strawberry.mutation(description="Follow (`active: true`) or unfollow a challenge.")
     def follow(self, info: Info[Any, Any], id: int, active: bool) -> bool:
-        return services.follow_set(actor=_signed_in(info), challenge_id=id, following=active)
+        return services.follow_set(actor=signed_in(info), challenge_id=id, following=active)
 
     @strawberry.mutation(description="Bookmark (`active: true`) or un-bookmark a challenge.")
     def bookmark(self, info: Info[Any, Any], id: int, active: bool) -> bool:
-        return services.bookmark_set(actor=_signed_in(info), challenge_id=id, bookmarked=active)
+        return services.bookmark_set(actor=signed_in(info), challenge_id=id, bookmarked=active)
 
     @strawberry.mutation(description="Close a challenge: no new solutions or comments (staff).")
     def close_challenge(
         self, info: Info[Any, Any], id: int, reason: str | None = None
     ) -> ChallengeDetailType:
-        services.challenge_close(actor=_signed_in(info), challenge_id=id, reason=reason)
+        services.challenge_close(actor=signed_in(info), challenge_id=id, reason=reason)
         return _detail(info, id)
 
     @strawberry.mutation(description="Reopen a closed or duplicate challenge (staff).")
     def reopen_challenge(
         self, info: Info[Any, Any], id: int, reason: str | None = None
     ) -> ChallengeDetailType:
-        services.challenge_reopen(actor=_signed_in(info), challenge_id=id, reason=reason)
+        services.challenge_reopen(actor=signed_in(info), challenge_id=id, reason=reason)
         return _detail(info, id)
 
     @strawberry.mutation(description="Mark a challenge a duplicate of an earlier one (staff).")
@@ -583,7 +568,7 @@ class Mutation:
         self, info: Info[Any, Any], id: int, original: int, reason: str | None = None
     ) -> ChallengeDetailType:
         services.challenge_mark_duplicate(
-            actor=_signed_in(info), challenge_id=id, original_id=original, reason=reason
+            actor=signed_in(info), challenge_id=id, original_id=original, reason=reason
         )
         return _detail(info, id)
 
@@ -595,7 +580,7 @@ class Mutation:
         self, info: Info[Any, Any], target: ModerationTargetEnum, id: int, reason: str
     ) -> bool:
         services.content_hide(
-            actor=_signed_in(info), target=target.value, target_id=id, reason=reason
+            actor=signed_in(info), target=target.value, target_id=id, reason=reason
         )
         return True
 
@@ -610,6 +595,6 @@ class Mutation:
         reason: str | None = None,
     ) -> bool:
         services.content_hide(
-            actor=_signed_in(info), target=target.value, target_id=id, reason=reason, hidden=False
+            actor=signed_in(info), target=target.value, target_id=id, reason=reason, hidden=False
         )
         return False

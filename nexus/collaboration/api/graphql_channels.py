@@ -24,8 +24,8 @@ from nexus.accounts.models import User
 from nexus.collaboration.models import Channel, Membership, Message
 from nexus.collaboration.selectors import channels as selectors
 from nexus.collaboration.services import channels as services
-from nexus.core.errors import NotAuthenticated, ValidationError
-from nexus.core.graphql import request_user
+from nexus.core.errors import ValidationError
+from nexus.core.graphql import request_user, sent_fields, signed_in
 
 PAGE_DEFAULT = 50
 PAGE_MAX = 100
@@ -186,22 +186,6 @@ class UpdateChannelInput:
     )
 
 
-def _set_fields(input: object) -> dict[str, Any]:
-    """The fields a client sent, under the services' names, enums as their values."""
-    return {
-        key: value.value if isinstance(value, Enum) else value
-        for key, value in vars(input).items()
-        if value is not strawberry.UNSET
-    }
-
-
-def _signed_in(info: Info[Any, Any]) -> User:
-    user = request_user(info)
-    if not user.is_authenticated:
-        raise NotAuthenticated("Sign in first: send `Authorization: Bearer <access token>`.")
-    return user  # type: ignore[no-any-return]
-
-
 def _page(queryset: QuerySet[Channel], *, limit: int, offset: int) -> QuerySet[Channel]:
     errors: dict[str, list[str]] = {}
     if limit < 0:
@@ -246,12 +230,12 @@ class Query:
             filters["mine"] = "true" if mine else "false"
         if kind is not None:
             filters["kind"] = kind.value
-        channels = selectors.channel_list(viewer=_signed_in(info), filters=filters)
+        channels = selectors.channel_list(viewer=signed_in(info), filters=filters)
         return _page(channels, limit=limit, offset=offset)  # type: ignore[return-value]
 
     @strawberry.field(description="A channel you can read.")
     def channel(self, info: Info[Any, Any], slug: str) -> ChannelType:
-        return _channel(_signed_in(info), slug)
+        return _channel(signed_in(info), slug)
 
     @strawberry.field(
         description="A page of a channel's messages: the newest top-level ones, newest "
@@ -270,7 +254,7 @@ class Query:
     ) -> MessagePageType:
         given = {"before": before, "since": since, "parent": parent, "page_size": page_size}
         page = selectors.message_page(
-            viewer=_signed_in(info),
+            viewer=signed_in(info),
             slug=channel,
             params={name: value for name, value in given.items() if value is not None},
         )
@@ -283,12 +267,12 @@ class Query:
         description=f"Announcements, pinned first, then newest (the latest {ANNOUNCEMENTS_SHOWN})."
     )
     def announcements(self, info: Info[Any, Any]) -> list[MessageType]:
-        announcements = selectors.announcement_list(viewer=_signed_in(info))
+        announcements = selectors.announcement_list(viewer=signed_in(info))
         return list(announcements[:ANNOUNCEMENTS_SHOWN])  # type: ignore[arg-type]
 
     @strawberry.field(description="Members of a channel you can read, first joined first.")
     def channel_members(self, info: Info[Any, Any], slug: str) -> list[MemberType]:
-        members = selectors.member_list(viewer=_signed_in(info), slug=slug)
+        members = selectors.member_list(viewer=signed_in(info), slug=slug)
         return members.order_by("joined_at", "id")  # type: ignore[return-value]
 
 
@@ -299,29 +283,29 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="Open a channel; you own it. Announcement ones are staff's.")
     def create_channel(self, info: Info[Any, Any], input: CreateChannelInput) -> ChannelType:
-        user = _signed_in(info)
-        channel = services.channel_create(actor=user, data=_set_fields(input))
+        user = signed_in(info)
+        channel = services.channel_create(actor=user, data=sent_fields(input))
         return _channel(user, channel.slug)
 
     @strawberry.mutation(description="Rename, re-topic or archive a channel (owner or staff).")
     def update_channel(
         self, info: Info[Any, Any], slug: str, input: UpdateChannelInput
     ) -> ChannelType:
-        user = _signed_in(info)
-        services.channel_update(actor=user, slug=slug, data=_set_fields(input))
+        user = signed_in(info)
+        services.channel_update(actor=user, slug=slug, data=sent_fields(input))
         return _channel(user, slug)
 
     @strawberry.mutation(
         description="Join a public or announcement channel; private ones need an invitation."
     )
     def join_channel(self, info: Info[Any, Any], slug: str) -> ChannelType:
-        user = _signed_in(info)
+        user = signed_in(info)
         services.channel_join(actor=user, slug=slug)
         return _channel(user, slug)
 
     @strawberry.mutation(description="Leave a channel.")
     def leave_channel(self, info: Info[Any, Any], slug: str) -> bool:
-        services.channel_leave(actor=_signed_in(info), slug=slug)
+        services.channel_leave(actor=signed_in(info), slug=slug)
         return True
 
     @strawberry.mutation(
@@ -332,13 +316,13 @@ class Mutation:
         self, info: Info[Any, Any], slug: str, username: str, can_invite: bool = False
     ) -> MemberType:
         membership = services.member_invite(
-            actor=_signed_in(info), slug=slug, username=username, can_invite=can_invite
+            actor=signed_in(info), slug=slug, username=username, can_invite=can_invite
         )
         return membership  # type: ignore[return-value]
 
     @strawberry.mutation(description="Remove a member (owner or staff; anyone themself).")
     def remove_from_channel(self, info: Info[Any, Any], slug: str, username: str) -> bool:
-        services.member_remove(actor=_signed_in(info), slug=slug, username=username)
+        services.member_remove(actor=signed_in(info), slug=slug, username=username)
         return True
 
     @strawberry.mutation(
@@ -353,7 +337,7 @@ class Mutation:
         parent: int | None = None,
         pinned: bool | None = None,
     ) -> MessageType:
-        user = _signed_in(info)
+        user = signed_in(info)
         data: dict[str, Any] = {"body": body, "parent": parent}
         if pinned is not None:
             data["pinned"] = pinned
@@ -362,13 +346,13 @@ class Mutation:
 
     @strawberry.mutation(description="Edit your message; the text it had is kept.")
     def edit_message(self, info: Info[Any, Any], id: int, body: str) -> MessageType:
-        user = _signed_in(info)
+        user = signed_in(info)
         services.message_edit(actor=user, message_id=id, data={"body": body})
         return _message(user, id)
 
     @strawberry.mutation(description="Delete a message (its author or staff); replies stay.")
     def delete_message(self, info: Info[Any, Any], id: int) -> bool:
-        services.message_delete(actor=_signed_in(info), message_id=id)
+        services.message_delete(actor=signed_in(info), message_id=id)
         return True
 
     @strawberry.mutation(
@@ -379,14 +363,14 @@ class Mutation:
         self, info: Info[Any, Any], message_id: int, emoji: str, present: bool = True
     ) -> bool:
         return services.reaction_set(
-            actor=_signed_in(info), message_id=message_id, emoji=emoji, present=present
+            actor=signed_in(info), message_id=message_id, emoji=emoji, present=present
         )
 
     @strawberry.mutation(
         description="Move your read marker forward to message `lastRead` (never back)."
     )
     def mark_channel_read(self, info: Info[Any, Any], slug: str, last_read: int) -> ChannelType:
-        user = _signed_in(info)
+        user = signed_in(info)
         services.channel_mark_read(actor=user, slug=slug, last_read=last_read)
         return _channel(user, slug)
 
@@ -404,7 +388,7 @@ class Mutation:
     ) -> ThreadChallengeType:
         given = {"title": title, "technologies": technologies, "tags": tags}
         challenge = services.message_to_challenge(
-            actor=_signed_in(info),
+            actor=signed_in(info),
             message_id=message_id,
             data={key: value for key, value in given.items() if value is not None},
         )

@@ -18,7 +18,6 @@ from django.db.models import QuerySet
 from strawberry.types import Info
 
 from nexus.accounts.api.graphql import UserType
-from nexus.accounts.models import User
 from nexus.collaboration.models import (
     MentorProfile,
     Mentorship,
@@ -31,8 +30,8 @@ from nexus.collaboration.selectors import mentoring as mentoring_selectors
 from nexus.collaboration.selectors import reviews as review_selectors
 from nexus.collaboration.services import mentoring as mentoring_services
 from nexus.collaboration.services import reviews as review_services
-from nexus.core.errors import NotAuthenticated, NotFound, ValidationError
-from nexus.core.graphql import request_user
+from nexus.core.errors import NotFound, ValidationError
+from nexus.core.graphql import given_filters, request_user, sent_fields, signed_in
 from nexus.knowledge.api.graphql import ConceptRefType, TechnologyRefType
 
 PAGE_DEFAULT = 20
@@ -205,18 +204,6 @@ class MentorProfileInput:
     about: str | None = strawberry.UNSET
 
 
-def _set_fields(input: object) -> dict[str, Any]:
-    """The fields a client sent, under the services' (snake_case) names."""
-    return {key: value for key, value in vars(input).items() if value is not strawberry.UNSET}
-
-
-def _signed_in(info: Info[Any, Any]) -> User:
-    user = request_user(info)
-    if not user.is_authenticated:
-        raise NotAuthenticated("Sign in first: send `Authorization: Bearer <access token>`.")
-    return user  # type: ignore[no-any-return]
-
-
 def _page(queryset: QuerySet[Any], *, limit: int, offset: int) -> QuerySet[Any]:
     errors: dict[str, list[str]] = {}
     if limit < 0:
@@ -226,19 +213,6 @@ def _page(queryset: QuerySet[Any], *, limit: int, offset: int) -> QuerySet[Any]:
     if errors:
         raise ValidationError(errors=errors)
     return queryset.order_by("-created_at", "-pk")[offset : offset + min(limit, PAGE_MAX)]
-
-
-def _given(**filters: Any) -> dict[str, Any]:
-    """Query filters as the selectors take them: strings, booleans as `true`/`false`."""
-    given: dict[str, Any] = {}
-    for name, value in filters.items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            given[name] = "true" if value else "false"
-        else:
-            given[name] = value
-    return given
 
 
 def _review(info: Info[Any, Any], request_id: int) -> ReviewRequestDetailType:
@@ -275,7 +249,7 @@ class Query:
         limit: int = PAGE_DEFAULT,
         offset: int = 0,
     ) -> list[ReviewRequestType]:
-        filters = _given(
+        filters = given_filters(
             status=status, technology=technology, track=track, mine=mine, reviewing=reviewing
         )
         reviews = review_selectors.review_request_list(viewer=request_user(info), filters=filters)
@@ -297,14 +271,14 @@ class Query:
         limit: int = PAGE_DEFAULT,
         offset: int = 0,
     ) -> list[MentorType]:
-        filters = _given(technology=technology, concept=concept, accepting=accepting)
+        filters = given_filters(technology=technology, concept=concept, accepting=accepting)
         mentors = mentoring_selectors.mentor_list(filters=filters)
         return _page(mentors, limit=limit, offset=offset)  # type: ignore[return-value]
 
     @strawberry.field(description="My mentor profile, or null when I have none.")
     def my_mentor_profile(self, info: Info[Any, Any]) -> MentorType | None:
         try:
-            profile = mentoring_selectors.mentor_profile_get(user=_signed_in(info))
+            profile = mentoring_selectors.mentor_profile_get(user=signed_in(info))
         except NotFound:
             return None
         return profile  # type: ignore[return-value]
@@ -321,13 +295,13 @@ class Query:
         offset: int = 0,
     ) -> list[MentorshipType]:
         mentorships = mentoring_selectors.mentorship_list(
-            viewer=_signed_in(info), filters=_given(status=status)
+            viewer=signed_in(info), filters=given_filters(status=status)
         )
         return _page(mentorships, limit=limit, offset=offset)  # type: ignore[return-value]
 
     @strawberry.field(description="A mentorship with its notes (its mentor or mentee).")
     def mentorship(self, info: Info[Any, Any], id: int) -> MentorshipDetailType:
-        _signed_in(info)
+        signed_in(info)
         return _mentorship(info, id)
 
 
@@ -341,7 +315,7 @@ class Mutation:
         self, info: Info[Any, Any], input: CreateReviewRequestInput
     ) -> ReviewRequestDetailType:
         review = review_services.review_request_create(
-            actor=_signed_in(info), data=_set_fields(input)
+            actor=signed_in(info), data=sent_fields(input)
         )
         return _review(info, review.pk)
 
@@ -350,7 +324,7 @@ class Mutation:
         "full (`conflict`) or done."
     )
     def claim_review(self, info: Info[Any, Any], id: int) -> ReviewRequestDetailType:
-        review_services.review_request_claim(actor=_signed_in(info), request_id=id)
+        review_services.review_request_claim(actor=signed_in(info), request_id=id)
         return _review(info, id)
 
     @strawberry.mutation(description="Give feedback on a review request you claimed.")
@@ -358,7 +332,7 @@ class Mutation:
         self, info: Info[Any, Any], id: int, input: ReviewFeedbackInput
     ) -> ReviewFeedbackType:
         feedback = review_services.review_feedback_create(
-            actor=_signed_in(info), request_id=id, data=_set_fields(input)
+            actor=signed_in(info), request_id=id, data=sent_fields(input)
         )
         shown = review_selectors.review_feedback_get(
             viewer=request_user(info), request_id=id, feedback_id=feedback.pk
@@ -374,7 +348,7 @@ class Mutation:
         self, info: Info[Any, Any], review_id: int, feedback_id: int, helpful: bool = True
     ) -> ReviewFeedbackType:
         review_services.review_feedback_set_helpful(
-            actor=_signed_in(info), request_id=review_id, feedback_id=feedback_id, helpful=helpful
+            actor=signed_in(info), request_id=review_id, feedback_id=feedback_id, helpful=helpful
         )
         shown = review_selectors.review_feedback_get(
             viewer=request_user(info), request_id=review_id, feedback_id=feedback_id
@@ -383,13 +357,13 @@ class Mutation:
 
     @strawberry.mutation(description="Mark your review request done.")
     def complete_review(self, info: Info[Any, Any], id: int) -> ReviewRequestDetailType:
-        review_services.review_request_complete(actor=_signed_in(info), request_id=id)
+        review_services.review_request_complete(actor=signed_in(info), request_id=id)
         return _review(info, id)
 
     @strawberry.mutation(description="Create or edit my mentor profile (mentors and staff).")
     def set_mentor_profile(self, info: Info[Any, Any], input: MentorProfileInput) -> MentorType:
-        user = _signed_in(info)
-        mentoring_services.mentor_profile_update(actor=user, data=_set_fields(input))
+        user = signed_in(info)
+        mentoring_services.mentor_profile_update(actor=user, data=sent_fields(input))
         return mentoring_selectors.mentor_profile_get(user=user)  # type: ignore[return-value]
 
     @strawberry.mutation(
@@ -400,7 +374,7 @@ class Mutation:
         self, info: Info[Any, Any], mentor: str, goals: str
     ) -> MentorshipDetailType:
         mentorship = mentoring_services.mentorship_request(
-            actor=_signed_in(info), data={"mentor": mentor, "goals": goals}
+            actor=signed_in(info), data={"mentor": mentor, "goals": goals}
         )
         return _mentorship(info, mentorship.pk)
 
@@ -408,25 +382,25 @@ class Mutation:
         description="Accept a mentorship request (the mentor). At capacity: `conflict`."
     )
     def accept_mentorship(self, info: Info[Any, Any], id: int) -> MentorshipDetailType:
-        mentoring_services.mentorship_accept(actor=_signed_in(info), mentorship_id=id)
+        mentoring_services.mentorship_accept(actor=signed_in(info), mentorship_id=id)
         return _mentorship(info, id)
 
     @strawberry.mutation(description="Decline a mentorship request (the mentor).")
     def decline_mentorship(self, info: Info[Any, Any], id: int) -> MentorshipDetailType:
-        mentoring_services.mentorship_decline(actor=_signed_in(info), mentorship_id=id)
+        mentoring_services.mentorship_decline(actor=signed_in(info), mentorship_id=id)
         return _mentorship(info, id)
 
     @strawberry.mutation(
         description="End a mentorship (either side), or withdraw a request (the mentee)."
     )
     def end_mentorship(self, info: Info[Any, Any], id: int) -> MentorshipDetailType:
-        mentoring_services.mentorship_end(actor=_signed_in(info), mentorship_id=id)
+        mentoring_services.mentorship_end(actor=signed_in(info), mentorship_id=id)
         return _mentorship(info, id)
 
     @strawberry.mutation(description="Write a note on a mentorship (mentor or mentee).")
     def add_mentorship_note(self, info: Info[Any, Any], id: int, body: str) -> MentorshipNoteType:
         note = mentoring_services.mentorship_note_create(
-            actor=_signed_in(info), mentorship_id=id, data={"body": body}
+            actor=signed_in(info), mentorship_id=id, data={"body": body}
         )
         shown = mentoring_selectors.mentorship_note_list(
             viewer=request_user(info), mentorship_id=id

@@ -19,9 +19,8 @@ from django.db.models import QuerySet
 from strawberry.types import Info
 
 from nexus.accounts.api.graphql import UserType
-from nexus.accounts.models import User
-from nexus.core.errors import NotAuthenticated, ValidationError
-from nexus.core.graphql import request_user
+from nexus.core.errors import ValidationError
+from nexus.core.graphql import given_filters, request_user, sent_fields, signed_in
 from nexus.knowledge import selectors, services
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
 from nexus.knowledge.permissions import visible_guides
@@ -268,22 +267,6 @@ class UpdateGuideInput:
     )
 
 
-def _set_fields(input: object) -> dict[str, Any]:
-    """The fields a client sent, under the services' (snake_case) names."""
-    return {key: value for key, value in vars(input).items() if value is not strawberry.UNSET}
-
-
-def _signed_in(info: Info[Any, Any]) -> User:
-    user = request_user(info)
-    if not user.is_authenticated:
-        raise NotAuthenticated("Sign in first: send `Authorization: Bearer <access token>`.")
-    return user  # type: ignore[no-any-return]
-
-
-def _given(**filters: str | None) -> dict[str, str]:
-    return {name: value for name, value in filters.items() if value is not None}
-
-
 # --- Queries --------------------------------------------------------------------------
 
 
@@ -293,7 +276,7 @@ class Query:
     def technologies(
         self, category: str | None = None, q: str | None = None
     ) -> list[TechnologyType]:
-        filters = _given(category=category, q=q)
+        filters = given_filters(category=category, q=q)
         return selectors.technology_list(filters=filters)  # type: ignore[return-value]
 
     @strawberry.field
@@ -303,7 +286,7 @@ class Query:
 
     @strawberry.field(description="Concepts by name, optionally linked to one technology.")
     def concepts(self, technology: str | None = None, q: str | None = None) -> list[ConceptType]:
-        filters = _given(technology=technology, q=q)
+        filters = given_filters(technology=technology, q=q)
         return selectors.concept_list(filters=filters)  # type: ignore[return-value]
 
     @strawberry.field
@@ -343,7 +326,7 @@ class Query:
             errors["offset"] = ["Zero or more."]
         if errors:
             raise ValidationError(errors=errors)
-        filters: dict[str, str] = _given(
+        filters: dict[str, str] = given_filters(
             technology=technology,
             concept=concept,
             tag=tag,
@@ -397,8 +380,8 @@ class Mutation:
     def create_technology(
         self, info: Info[Any, Any], input: CreateTechnologyInput
     ) -> TechnologyType:
-        user = _signed_in(info)
-        technology = services.technology_create(actor=user, data=_set_fields(input))
+        user = signed_in(info)
+        technology = services.technology_create(actor=user, data=sent_fields(input))
         # Read back through the selector, which counts its guides.
         return selectors.technology_get(viewer=user, slug=technology.slug)  # type: ignore[return-value]
 
@@ -406,27 +389,27 @@ class Mutation:
     def update_technology(
         self, info: Info[Any, Any], slug: str, input: UpdateTechnologyInput
     ) -> TechnologyType:
-        user = _signed_in(info)
-        technology = services.technology_update(actor=user, slug=slug, data=_set_fields(input))
+        user = signed_in(info)
+        technology = services.technology_update(actor=user, slug=slug, data=sent_fields(input))
         return selectors.technology_get(viewer=user, slug=technology.slug)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Add a concept (mentors and staff).")
     def create_concept(self, info: Info[Any, Any], input: CreateConceptInput) -> ConceptType:
-        user = _signed_in(info)
-        concept = services.concept_create(actor=user, data=_set_fields(input))
+        user = signed_in(info)
+        concept = services.concept_create(actor=user, data=sent_fields(input))
         return selectors.concept_get(viewer=user, slug=concept.slug)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Edit a concept (mentors and staff).")
     def update_concept(
         self, info: Info[Any, Any], slug: str, input: UpdateConceptInput
     ) -> ConceptType:
-        user = _signed_in(info)
-        concept = services.concept_update(actor=user, slug=slug, data=_set_fields(input))
+        user = signed_in(info)
+        concept = services.concept_update(actor=user, slug=slug, data=sent_fields(input))
         return selectors.concept_get(viewer=user, slug=concept.slug)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Write a guide: a draft unless `status` is published.")
     def create_guide(self, info: Info[Any, Any], input: CreateGuideInput) -> GuideType:
-        guide = services.guide_create(actor=_signed_in(info), data=_set_fields(input))
+        guide = services.guide_create(actor=signed_in(info), data=sent_fields(input))
         return guide  # type: ignore[return-value]
 
     @strawberry.mutation(
@@ -434,17 +417,17 @@ class Mutation:
         "gets a `conflict` error carrying `current_revision` in its extensions."
     )
     def update_guide(self, info: Info[Any, Any], slug: str, input: UpdateGuideInput) -> GuideType:
-        guide = services.guide_update(actor=_signed_in(info), slug=slug, data=_set_fields(input))
+        guide = services.guide_update(actor=signed_in(info), slug=slug, data=sent_fields(input))
         return guide  # type: ignore[return-value]
 
     @strawberry.mutation(description="Delete a guide (its author or staff); staff can undo it.")
     def delete_guide(self, info: Info[Any, Any], slug: str) -> bool:
-        services.guide_delete(actor=_signed_in(info), slug=slug)
+        services.guide_delete(actor=signed_in(info), slug=slug)
         return True
 
     @strawberry.mutation(description="Bring back a deleted guide (staff).")
     def undelete_guide(self, info: Info[Any, Any], slug: str) -> GuideType:
-        return services.guide_undelete(actor=_signed_in(info), slug=slug)  # type: ignore[return-value]
+        return services.guide_undelete(actor=signed_in(info), slug=slug)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Write an old revision's title and body as a new revision.")
     def restore_guide_revision(
@@ -455,6 +438,6 @@ class Mutation:
         message: str | None = None,
     ) -> GuideType:
         guide = services.guide_revision_restore(
-            actor=_signed_in(info), slug=slug, revision_id=revision_id, message=message
+            actor=signed_in(info), slug=slug, revision_id=revision_id, message=message
         )
         return guide  # type: ignore[return-value]

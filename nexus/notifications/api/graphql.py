@@ -18,8 +18,8 @@ from strawberry.types import Info
 
 from nexus.accounts.api.graphql import UserType
 from nexus.accounts.models import User
-from nexus.core.errors import NotAuthenticated, ValidationError
-from nexus.core.graphql import request_user
+from nexus.core.errors import ValidationError
+from nexus.core.graphql import signed_in
 from nexus.notifications import selectors, services
 from nexus.notifications.models import Notification
 
@@ -88,13 +88,6 @@ class NotificationPreferenceInput:
     email: str = strawberry.field(description=EMAIL_PLANS)
 
 
-def _signed_in(info: Info[Any, Any]) -> User:
-    user = request_user(info)
-    if not user.is_authenticated:
-        raise NotAuthenticated("Sign in first: send `Authorization: Bearer <access token>`.")
-    return user  # type: ignore[no-any-return]
-
-
 def _page(queryset: QuerySet[Any], *, limit: int, offset: int) -> QuerySet[Any]:
     errors: dict[str, list[str]] = {}
     if limit < 0:
@@ -127,7 +120,7 @@ class Query:
         limit: int = PAGE_DEFAULT,
         offset: int = 0,
     ) -> NotificationPageType:
-        user = _signed_in(info)
+        user = signed_in(info)
         filters: dict[str, str] = {}
         if unread is not None:
             filters["unread"] = "true" if unread else "false"
@@ -139,7 +132,7 @@ class Query:
 
     @strawberry.field(description="My email preference for every kind, defaults filled in.")
     def notification_preferences(self, info: Info[Any, Any]) -> list[NotificationPreferenceType]:
-        return _preferences(services.preferences_get(user=_signed_in(info)))
+        return _preferences(services.preferences_get(user=signed_in(info)))
 
 
 # --- Mutations --------------------------------------------------------------------------
@@ -154,7 +147,7 @@ class Mutation:
     def mark_notifications_read(
         self, info: Info[Any, Any], ids: list[int] | None = None, all: bool | None = None
     ) -> NotificationsMarkedType:
-        user = _signed_in(info)
+        user = signed_in(info)
         data: dict[str, Any] = {}
         if ids is not None:
             data["ids"] = ids
@@ -173,4 +166,4 @@ class Mutation:
         self, info: Info[Any, Any], preferences: list[NotificationPreferenceInput]
     ) -> list[NotificationPreferenceType]:
         chosen = {preference.kind: preference.email for preference in preferences}
-        return _preferences(services.preferences_update(user=_signed_in(info), data=chosen))
+        return _preferences(services.preferences_update(user=signed_in(info), data=chosen))
