@@ -116,9 +116,11 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "nexus.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "nexus.core.middleware.BodySizeLimitMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "nexus.core.middleware.AnonymousReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -216,6 +218,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Hot anonymous reads served from the cache (nexus.core.cache); off only to measure.
+NEXUS_CACHE_ENABLED = not env_bool("NEXUS_CACHE_DISABLED", False)
 
 # --- Channel layer: live WebSocket pushes (Redis on the stack, memory otherwise) --
 

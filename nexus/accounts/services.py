@@ -20,6 +20,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from nexus.accounts.models import Cohort, Profile, User, username_validator
+from nexus.core.cache import invalidates
 from nexus.core.errors import AuthenticationFailed, ValidationError
 
 PROFILE_EDITABLE_FIELDS = (
@@ -150,6 +151,7 @@ def reputation_adjust(*, user_id: int, delta: int) -> None:
         Profile.objects.filter(user_id=user_id).update(reputation=F("reputation") + delta)
 
 
+@invalidates("challenges", "guides", "reference", "leaderboard")
 def profile_update(*, user: User, data: Mapping[str, Any]) -> User:
     """Edit the user's own profile fields.
 

@@ -38,6 +38,7 @@ from nexus.challenges.models import (
     Solution,
     Vote,
 )
+from nexus.core.cache import invalidates
 from nexus.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import render_markdown
 from nexus.core.permissions import is_staff
@@ -156,6 +157,7 @@ def _write_revision(challenge: Challenge, *, editor: User, message: str) -> None
     challenge.revision_count = revision.number
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def challenge_create(*, actor: User, data: Mapping[str, Any]) -> Challenge:
     """Post a challenge; its author follows it. Raises ValidationError."""
@@ -180,6 +182,7 @@ def challenge_create(*, actor: User, data: Mapping[str, Any]) -> Challenge:
     return challenge
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def challenge_update(*, actor: User, challenge_id: int, data: Mapping[str, Any]) -> Challenge:
     """Edit a challenge (author or staff). A new title or body writes a revision and
@@ -227,6 +230,7 @@ def challenge_update(*, actor: User, challenge_id: int, data: Mapping[str, Any])
     return challenge
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def challenge_delete(*, actor: User, challenge_id: int) -> None:
     """Soft-delete a challenge. Its author may while nobody has answered; staff always."""
@@ -272,6 +276,7 @@ def _visible_solution(actor: User, solution_id: int, *, lock: bool = False) -> S
     return solution
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) -> Solution:
     """Answer a challenge; the answerer follows it.
@@ -298,6 +303,7 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
     return solution
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def solution_update(*, actor: User, solution_id: int, data: Mapping[str, Any]) -> Solution:
     """Edit a solution's body (author or staff)."""
@@ -313,6 +319,7 @@ def solution_update(*, actor: User, solution_id: int, data: Mapping[str, Any]) -
     return solution
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def solution_delete(*, actor: User, solution_id: int) -> None:
     """Soft-delete a solution (author or staff); an accepted one is un-accepted first."""
@@ -374,6 +381,7 @@ def _unaccept(challenge: Challenge, solution: Solution) -> None:
     challenge.save(update_fields=["accepted_solution", "status", "updated_at"])
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def solution_accept(*, actor: User, solution_id: int) -> Solution:
     """Mark a solution accepted and its challenge solved.
@@ -410,6 +418,7 @@ def solution_accept(*, actor: User, solution_id: int) -> Solution:
     return solution
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def solution_unaccept(*, actor: User, solution_id: int) -> Solution:
     """Withdraw acceptance: the challenge is open again. Same rules as accepting."""
@@ -425,6 +434,7 @@ def solution_unaccept(*, actor: User, solution_id: int) -> Solution:
     return solution
 
 
+@invalidates("challenges", "guides", "reference", "leaderboard")
 @transaction.atomic
 def solution_promote_to_guide(*, actor: User, solution_id: int) -> Guide:
     """Turn an accepted solution into a published takeaway guide, linked both ways.
@@ -474,6 +484,7 @@ def solution_promote_to_guide(*, actor: User, solution_id: int) -> Guide:
 # --- Votes and reputation ---------------------------------------------------------------
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def vote_cast(*, actor: User, target: VoteTarget, target_id: int, value: Any) -> int:
     """Cast, change (`1`/`-1`) or withdraw (`0`) a vote; returns the new score.
@@ -536,6 +547,7 @@ def vote_cast(*, actor: User, target: VoteTarget, target_id: int, value: Any) ->
 # --- Comments ---------------------------------------------------------------------------
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def comment_create(
     *, actor: User, target: VoteTarget, target_id: int, data: Mapping[str, Any]
@@ -581,6 +593,7 @@ def _visible_comment(actor: User, comment_id: int) -> Comment:
     return comment
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def comment_update(*, actor: User, comment_id: int, data: Mapping[str, Any]) -> Comment:
     """Edit a comment: its author, within the edit window after posting."""
@@ -601,6 +614,7 @@ def comment_update(*, actor: User, comment_id: int, data: Mapping[str, Any]) -> 
     return comment
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def comment_delete(*, actor: User, comment_id: int) -> None:
     """Remove a comment (soft): its author or staff."""
@@ -673,6 +687,7 @@ def _log(
     )
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def challenge_close(*, actor: User, challenge_id: int, reason: Any = None) -> Challenge:
     """Staff close a challenge: no new solutions or comments. Logged."""
@@ -694,6 +709,7 @@ def challenge_close(*, actor: User, challenge_id: int, reason: Any = None) -> Ch
     return challenge
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def challenge_reopen(*, actor: User, challenge_id: int, reason: Any = None) -> Challenge:
     """Staff reopen a closed or duplicate challenge: solved again if it has an accepted
@@ -719,6 +735,7 @@ def challenge_reopen(*, actor: User, challenge_id: int, reason: Any = None) -> C
     return challenge
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def challenge_mark_duplicate(
     *, actor: User, challenge_id: int, original_id: Any, reason: Any = None
@@ -753,6 +770,7 @@ def challenge_mark_duplicate(
 ModeratedTarget = Literal["challenge", "solution", "comment"]
 
 
+@invalidates("challenges", "leaderboard")
 @transaction.atomic
 def content_hide(
     *, actor: User, target: ModeratedTarget, target_id: int, reason: Any, hidden: bool = True
@@ -827,6 +845,7 @@ def challenges_flag_unanswered(*, hours: int, limit: int = 200) -> int:
     return flagged
 
 
+@invalidates("leaderboard")
 @transaction.atomic
 def reputation_award(*, user_id: int, reason: str, points: int, source_key: str) -> bool:
     """Record points earned outside challenges (e.g. helpful review feedback) in the
@@ -845,6 +864,7 @@ def reputation_award(*, user_id: int, reason: str, points: int, source_key: str)
     return created
 
 
+@invalidates("leaderboard")
 @transaction.atomic
 def reputation_withdraw(*, source_key: str) -> bool:
     """Take back the points recorded under `source_key`, if any."""

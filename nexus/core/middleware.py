@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
@@ -9,7 +10,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 
 from nexus.core.errors import payload_too_large_response
 from nexus.core.logging import request_id_var
@@ -67,3 +68,77 @@ class BodySizeLimitMiddleware:
         if length > settings.MAX_REQUEST_BYTES:
             return payload_too_large_response()
         return self.get_response(request)
+
+
+# Anonymous reads worth caching, and the cache namespaces each depends on.
+CACHED_READS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"^/api/v1/(technologies|concepts)/([^/]+/)?$"), ("reference", "guides")),
+    (re.compile(r"^/api/v1/tags/$"), ("reference", "guides")),
+    (re.compile(r"^/api/v1/challenges/(\d+/)?$"), ("challenges",)),
+    (re.compile(r"^/api/v1/guides/[^/]+/$"), ("guides", "reference")),
+    (re.compile(r"^/api/v1/leaderboard/$"), ("leaderboard",)),
+)
+CACHED_READ_SECONDS = 300
+
+
+class AnonymousReadCacheMiddleware:
+    """Serves hot anonymous GETs from the cache, rendered, without touching the database.
+
+    Only requests with no credentials (no Authorization header, no session
+    cookie), asking for JSON, on a first page (no cursor). Keys carry the
+    versions of the namespaces the page depends on (nexus.core.cache), and the
+    ETag is the key itself, so a conditional GET can be answered 304 at once.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        namespaces = self._namespaces(request)
+        if namespaces is None or not settings.NEXUS_CACHE_ENABLED:
+            return self.get_response(request)
+        from nexus.core import cache
+
+        current = cache.versions(namespaces)
+        query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+        key = "page:" + ":".join(str(current[n]) for n in namespaces) + f":{request.path}?{query}"
+        etag = f'W/"{hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()}"'
+        cached = cache.read(key) if all(current.values()) else None
+        if cached is not None:
+            if request.headers.get("If-None-Match") == etag:
+                response: HttpResponseBase = HttpResponseNotModified()
+            else:
+                response = HttpResponse(cached, content_type="application/json")
+            response["X-Cache"] = "hit"
+            return self._headers(response, etag)
+        response = self.get_response(request)
+        if response.status_code == 200 and isinstance(response, HttpResponse):
+            if not all(current.values()):
+                # First use since the cache started: give the namespaces a version.
+                cache.bump(*[n for n in namespaces if not current[n]])
+            else:
+                cache.write(key, response.content, CACHED_READ_SECONDS)
+            response["X-Cache"] = "miss"
+            self._headers(response, etag)
+        return response
+
+    @staticmethod
+    def _namespaces(request: HttpRequest) -> tuple[str, ...] | None:
+        if request.method not in ("GET", "HEAD"):
+            return None
+        if "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None
+        if "cursor" in request.GET or "text/html" in request.headers.get("Accept", ""):
+            return None
+        for pattern, namespaces in CACHED_READS:
+            if pattern.match(request.path):
+                return namespaces
+        return None
+
+    @staticmethod
+    def _headers(response: HttpResponseBase, etag: str) -> HttpResponseBase:
+        response["ETag"] = etag
+        # Anyone may keep it, but must ask again each time; the ETag makes asking cheap.
+        response["Cache-Control"] = "public, max-age=0, must-revalidate"
+        response["Vary"] = "Accept, Authorization, Cookie"
+        return response

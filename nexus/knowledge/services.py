@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from nexus.accounts.models import User
+from nexus.core.cache import invalidates
 from nexus.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import render_markdown
 from nexus.core.permissions import is_staff
@@ -159,6 +160,7 @@ def _save_unique(obj: Model, field_errors: Errors) -> None:
         raise ValidationError(errors=field_errors) from exc
 
 
+@invalidates("reference", "guides")
 @transaction.atomic
 def technology_create(*, actor: User, data: Mapping[str, Any]) -> Technology:
     """Add a technology. Mentors and staff only. Raises PermissionDenied, ValidationError."""
@@ -171,6 +173,7 @@ def technology_create(*, actor: User, data: Mapping[str, Any]) -> Technology:
     return technology
 
 
+@invalidates("reference", "guides")
 @transaction.atomic
 def technology_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Technology:
     """Edit a technology's fields. Mentors and staff only."""
@@ -186,6 +189,7 @@ def technology_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Tec
     return technology
 
 
+@invalidates("reference", "guides")
 @transaction.atomic
 def concept_create(*, actor: User, data: Mapping[str, Any]) -> Concept:
     """Add a concept, linked to technologies by slug. Mentors and staff only."""
@@ -200,6 +204,7 @@ def concept_create(*, actor: User, data: Mapping[str, Any]) -> Concept:
     return concept
 
 
+@invalidates("reference", "guides")
 @transaction.atomic
 def concept_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Concept:
     """Edit a concept. Mentors and staff only."""
@@ -296,6 +301,7 @@ def _set_status(guide: Guide, status: str) -> None:
     guide.status = status
 
 
+@invalidates("guides", "reference")
 @transaction.atomic
 def guide_create(*, actor: User, data: Mapping[str, Any]) -> Guide:
     """Write a new guide (a draft unless `status` says published) and its first revision.
@@ -330,6 +336,7 @@ def _locked_guide(slug: str) -> Guide:
     return guide
 
 
+@invalidates("guides", "reference")
 @transaction.atomic
 def guide_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Guide:
     """Edit a guide. A change of title or body writes a new revision.
@@ -390,6 +397,7 @@ def _revision_summary(revision: GuideRevision | None) -> dict[str, Any] | None:
     }
 
 
+@invalidates("guides", "reference")
 @transaction.atomic
 def guide_revision_restore(
     *, actor: User, slug: str, revision_id: int, message: str | None = None
@@ -420,6 +428,7 @@ def guide_revision_restore(
     return guide
 
 
+@invalidates("guides", "reference")
 @transaction.atomic
 def guide_delete(*, actor: User, slug: str) -> None:
     """Soft-delete: the guide disappears for everyone but staff, who can restore it.
@@ -435,6 +444,7 @@ def guide_delete(*, actor: User, slug: str) -> None:
     guide.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
 
 
+@invalidates("guides", "reference")
 @transaction.atomic
 def guide_undelete(*, actor: User, slug: str) -> Guide:
     """Staff bring a deleted guide back as it was. Raises NotFound, PermissionDenied."""

@@ -1,0 +1,74 @@
+"""Versioned caching of hot anonymous reads.
+
+Cached responses live under keys that carry the current version of each
+namespace they depend on (`challenges`, `guides`, `reference`,
+`leaderboard`). A write bumps the versions it affects once it commits, so
+the next read misses and sees the new data: nobody reads stale data after
+a write is acknowledged. A reader that raced the write stored its page
+under the old version, which nobody asks for any more.
+
+The cache is a speed-up, never a dependency: with Redis down, versions read
+as 0, nothing is stored, and every request is served from the database.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+NAMESPACES = ("challenges", "guides", "reference", "leaderboard")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _version_key(namespace: str) -> str:
+    return f"version:{namespace}"
+
+
+def versions(namespaces: Iterable[str]) -> dict[str, int]:
+    """The current version (microseconds since the epoch of its last bump) of each."""
+    names = list(namespaces)
+    found = cache.get_many([_version_key(n) for n in names]) or {}
+    return {name: int(found.get(_version_key(name)) or 0) for name in names}
+
+
+def bump(*namespaces: str) -> None:
+    """Start new versions now: what was cached under the old ones is never served."""
+    stamp = time.time_ns() // 1000
+    cache.set_many({_version_key(n): stamp for n in namespaces}, timeout=None)
+
+
+def bump_on_commit(*namespaces: str) -> None:
+    transaction.on_commit(lambda: bump(*namespaces), robust=True)
+
+
+def invalidates(*namespaces: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a service: once its write commits, the namespaces it touched move on."""
+    unknown = set(namespaces) - set(NAMESPACES)
+    if unknown:
+        raise ValueError(f"Unknown cache namespaces: {sorted(unknown)}")
+
+    def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(service)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            result = service(*args, **kwargs)
+            bump_on_commit(*namespaces)
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def read(key: str) -> Any:
+    return cache.get(key)
+
+
+def write(key: str, value: Any, timeout: int) -> None:
+    cache.set(key, value, timeout=timeout)

@@ -1,0 +1,281 @@
+"""Hot anonymous reads are cached, and every write that changes them is seen at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from nexus.accounts import services as account_services
+from nexus.challenges import services as challenge_services
+from nexus.collaboration.services import reviews as review_services
+from nexus.knowledge import services as knowledge_services
+from nexus.knowledge.tests.factories import TechnologyFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def world(user_factory) -> dict[str, Any]:
+    TechnologyFactory.create(name="Celery", slug="celery", category="messaging")
+    author = user_factory(username="author-one")
+    peer = user_factory(username="peer-one")
+    staff = user_factory(username="staff-one", role="staff")
+    mentor = user_factory(username="mentor-one", role="mentor")
+    challenge = challenge_services.challenge_create(
+        actor=author,
+        data={
+            "title": "Celery tasks fail after ten minutes",
+            "body": "It dies.",
+            "technologies": ["celery"],
+        },
+    )
+    solution = challenge_services.solution_create(
+        actor=peer, challenge_id=challenge.pk, data={"body": "Chunk it."}
+    )
+    guide = knowledge_services.guide_create(
+        actor=author,
+        data={"title": "Celery notes", "body": "First.", "status": "published"},
+    )
+    return {
+        "author": author,
+        "peer": peer,
+        "staff": staff,
+        "mentor": mentor,
+        "challenge": challenge,
+        "solution": solution,
+        "guide": guide,
+    }
+
+
+def fetch(client: Client, url: str) -> tuple[bytes, str]:
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return response.content, response["X-Cache"]
+
+
+def test_a_repeated_anonymous_read_is_a_cache_hit_with_an_etag(client, world):
+    url = f"/api/v1/challenges/{world['challenge'].pk}/"
+    first = client.get(url)
+    second = client.get(url)
+    conditional = client.get(url, HTTP_IF_NONE_MATCH=second["ETag"])
+
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert conditional.status_code == 304
+    assert second["Cache-Control"] == "public, max-age=0, must-revalidate"
+
+
+def test_signed_in_reads_and_later_pages_are_not_cached(client, world, as_user):
+    url = "/api/v1/challenges/"
+    fetch(client, url)
+
+    signed_in = as_user(world["peer"]).get(url)
+    paged = client.get(url + "?cursor=cD0yMDI2")
+
+    assert "X-Cache" not in signed_in
+    assert "X-Cache" not in paged
+
+
+def test_with_the_cache_unreachable_every_read_still_succeeds(client, world, settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    try:
+        for _ in range(2):
+            assert client.get(f"/api/v1/challenges/{world['challenge'].pk}/").status_code == 200
+            assert client.get("/api/v1/technologies/").status_code == 200
+    finally:
+        caches["default"].close()
+
+
+WritePath = Callable[[dict[str, Any]], Any]
+
+WRITES: list[tuple[str, str, WritePath, str]] = [
+    (
+        "a new challenge shows in the list",
+        "/api/v1/challenges/",
+        lambda w: challenge_services.challenge_create(
+            actor=w["peer"], data={"title": "Flower shows no workers", "body": "Empty."}
+        ),
+        "Flower shows no workers",
+    ),
+    (
+        "an edit shows in the detail",
+        "/api/v1/challenges/{challenge}/",
+        lambda w: challenge_services.challenge_update(
+            actor=w["author"],
+            challenge_id=w["challenge"].pk,
+            data={"body": "Edited body", "base_revision": w["challenge"].current_revision_id},
+        ),
+        "Edited body",
+    ),
+    (
+        "a new solution shows in the detail",
+        "/api/v1/challenges/{challenge}/",
+        lambda w: challenge_services.solution_create(
+            actor=w["mentor"], challenge_id=w["challenge"].pk, data={"body": "Use acks_late"}
+        ),
+        "Use acks_late",
+    ),
+    (
+        "an accepted solution shows the challenge solved",
+        "/api/v1/challenges/",
+        lambda w: challenge_services.solution_accept(
+            actor=w["author"], solution_id=w["solution"].pk
+        ),
+        '"status":"solved"',
+    ),
+    (
+        "a vote moves the score in the list",
+        "/api/v1/challenges/?ordering=-score",
+        lambda w: challenge_services.vote_cast(
+            actor=w["peer"], target="challenge", target_id=w["challenge"].pk, value=1
+        ),
+        '"score":1',
+    ),
+    (
+        "a vote moves the leaderboard",
+        "/api/v1/leaderboard/",
+        lambda w: challenge_services.vote_cast(
+            actor=w["author"], target="solution", target_id=w["solution"].pk, value=1
+        ),
+        "peer-one",
+    ),
+    (
+        "a comment shows in the detail",
+        "/api/v1/challenges/{challenge}/",
+        lambda w: challenge_services.comment_create(
+            actor=w["peer"],
+            target="challenge",
+            target_id=w["challenge"].pk,
+            data={"body": "Which broker?"},
+        ),
+        "Which broker?",
+    ),
+    (
+        "closing shows in the detail",
+        "/api/v1/challenges/{challenge}/",
+        lambda w: challenge_services.challenge_close(
+            actor=w["staff"], challenge_id=w["challenge"].pk
+        ),
+        '"status":"closed"',
+    ),
+    (
+        "a guide edit shows in the guide",
+        "/api/v1/guides/{guide}/",
+        lambda w: knowledge_services.guide_update(
+            actor=w["author"],
+            slug=w["guide"].slug,
+            data={"body": "Second.", "base_revision": w["guide"].current_revision_id},
+        ),
+        "Second.",
+    ),
+    (
+        "a technology edit shows in the list",
+        "/api/v1/technologies/",
+        lambda w: knowledge_services.technology_update(
+            actor=w["mentor"], slug="celery", data={"summary": "Task queue."}
+        ),
+        "Task queue.",
+    ),
+    (
+        "a new technology shows in the list",
+        "/api/v1/technologies/",
+        lambda w: knowledge_services.technology_create(
+            actor=w["mentor"], data={"name": "RabbitMQ", "category": "messaging"}
+        ),
+        "RabbitMQ",
+    ),
+    (
+        "a published guide shows on its technology",
+        "/api/v1/technologies/celery/",
+        lambda w: knowledge_services.guide_create(
+            actor=w["peer"],
+            data={
+                "title": "Retrying Celery tasks",
+                "body": "x",
+                "status": "published",
+                "technologies": ["celery"],
+            },
+        ),
+        "Retrying Celery tasks",
+    ),
+    (
+        "a renamed author shows in the list",
+        "/api/v1/challenges/",
+        lambda w: account_services.profile_update(
+            user=w["author"], data={"display_name": "Ada Renamed"}
+        ),
+        "Ada Renamed",
+    ),
+    (
+        "helpful review feedback moves the leaderboard",
+        "/api/v1/leaderboard/?period=30d",
+        lambda w: _helpful_feedback(w),
+        "mentor-one",
+    ),
+]
+
+
+def _helpful_feedback(w: dict[str, Any]) -> None:
+    review = review_services.review_request_create(
+        actor=w["author"],
+        data={"title": "Review my API", "url": "https://github.com/a/b/pull/1"},
+    )
+    review_services.review_request_claim(actor=w["mentor"], request_id=review.pk)
+    feedback = review_services.review_feedback_create(
+        actor=w["mentor"], request_id=review.pk, data={"verdict": "approve", "body": "Good."}
+    )
+    review_services.review_feedback_set_helpful(
+        actor=w["author"], request_id=review.pk, feedback_id=feedback.pk, helpful=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "url", "write", "expected"), WRITES, ids=[case for case, *_ in WRITES]
+)
+def test_every_write_path_is_seen_by_the_next_anonymous_read(
+    client, world, case, url, write, expected
+):
+    page = url.format(challenge=world["challenge"].pk, guide=world["guide"].slug)
+    fetch(client, page)
+    before, state = fetch(client, page)
+    assert state == "hit"
+    if expected in before.decode():
+        pytest.fail(f"{case}: the page shows the change before it was made")
+
+    write(world)
+
+    after, _ = fetch(client, page)
+    assert expected in after.decode(), case
+
+
+def test_hiding_a_challenge_removes_it_from_the_cached_list(client, world):
+    fetch(client, "/api/v1/challenges/")
+    assert str(world["challenge"].pk).encode() in fetch(client, "/api/v1/challenges/")[0]
+
+    challenge_services.content_hide(
+        actor=world["staff"], target="challenge", target_id=world["challenge"].pk, reason="Spam"
+    )
+
+    assert f'"id":{world["challenge"].pk},' not in fetch(client, "/api/v1/challenges/")[0].decode()
+
+
+def test_the_cache_keeps_no_page_under_a_version_it_never_gave(client, world):
+    cache.clear()
+
+    first = client.get("/api/v1/tags/")
+    second = client.get("/api/v1/tags/")
+    third = client.get("/api/v1/tags/")
+
+    assert [first["X-Cache"], second["X-Cache"], third["X-Cache"]] == ["miss", "miss", "hit"]
