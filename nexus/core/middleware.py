@@ -142,3 +142,35 @@ class AnonymousReadCacheMiddleware:
         response["Cache-Control"] = "public, max-age=0, must-revalidate"
         response["Vary"] = "Accept, Authorization, Cookie"
         return response
+
+
+class ReplicaPinMiddleware:
+    """Keeps a writer on the primary database for a short while after they write."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if "replica" not in settings.DATABASES:
+            return self.get_response(request)
+        from django.core.cache import cache
+
+        from nexus.core.db_router import pinned_to_primary
+
+        who = self._who(request)
+        token = pinned_to_primary.set(bool(who and cache.get(f"replica-pin:{who}")))
+        try:
+            response = self.get_response(request)
+            if pinned_to_primary.get() and who:
+                cache.set(f"replica-pin:{who}", 1, timeout=settings.REPLICA_PIN_SECONDS)
+            return response
+        finally:
+            pinned_to_primary.reset(token)
+
+    @staticmethod
+    def _who(request: HttpRequest) -> str:
+        header = request.headers.get("Authorization", "")
+        if header:
+            return "auth:" + hashlib.sha256(header.encode()).hexdigest()[:32]
+        session = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+        return f"session:{session}" if session else ""
