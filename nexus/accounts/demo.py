@@ -1,4 +1,5 @@
-"""Demo people of the embedded default: a learner, a mentor and a staff member."""
+"""Demo people of the embedded default: a backend and a frontend learner, a mentor
+and a staff member."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ DEMO_COHORT_SLUG = "prodev-backend-2026"
 
 @dataclass(frozen=True)
 class DemoPerson:
+    # What `load_demo_accounts` returns the person under: the role, except for
+    # the second learner ("learner" stays the backend learner other demos use).
+    key: str
     email: str
     username: str
     display_name: str
@@ -26,6 +30,7 @@ class DemoPerson:
 
 DEMO_PEOPLE = (
     DemoPerson(
+        key="learner",
         email="learner@demo.nexus",
         username="demo-learner",
         display_name="Amara Learner",
@@ -35,6 +40,17 @@ DEMO_PEOPLE = (
         skills=("Python", "Django", "Django REST Framework", "GraphQL", "Docker"),
     ),
     DemoPerson(
+        key="frontend",
+        email="frontend@demo.nexus",
+        username="demo-frontend",
+        display_name="Tendai Frontend",
+        role=Profile.Role.LEARNER,
+        track=Profile.Track.FRONTEND,
+        bio="ProDev Frontend learner building the Nexus client against its REST and GraphQL APIs.",
+        skills=("JavaScript", "TypeScript", "React", "Next.js", "GraphQL"),
+    ),
+    DemoPerson(
+        key="mentor",
         email="mentor@demo.nexus",
         username="demo-mentor",
         display_name="Kofi Mentor",
@@ -44,6 +60,7 @@ DEMO_PEOPLE = (
         skills=("Python", "PostgreSQL", "Redis", "Celery", "RabbitMQ", "CI/CD"),
     ),
     DemoPerson(
+        key="staff",
         email="staff@demo.nexus",
         username="demo-staff",
         display_name="Nia Staff",
@@ -57,7 +74,8 @@ DEMO_PEOPLE = (
 
 @transaction.atomic
 def load_demo_accounts() -> dict[str, User]:
-    """Create the demo cohort and people if missing; returns them by role.
+    """Create the demo cohort and people if missing; returns them by key: "learner"
+    (the backend learner), "frontend" (the frontend learner), "mentor", "staff".
 
     Idempotent: running it again finds them and changes nothing.
     """
@@ -90,5 +108,5 @@ def load_demo_accounts() -> dict[str, User]:
                 cohort=cohort,
             )
             user.refresh_from_db()
-        people[person.role] = user
+        people[person.key] = user
     return people

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -18,7 +20,7 @@ def test_loading_the_demo_twice_creates_nothing_twice():
     first = counts()
     call_command("load_demo", verbosity=0)
 
-    assert counts() == first == (3, 3, 1)
+    assert counts() == first == (4, 4, 1)
 
 
 def test_demo_people_can_sign_in_with_their_roles(api_client):
@@ -26,6 +28,7 @@ def test_demo_people_can_sign_in_with_their_roles(api_client):
 
     for email, role in [
         ("learner@demo.nexus", "learner"),
+        ("frontend@demo.nexus", "learner"),
         ("mentor@demo.nexus", "mentor"),
         ("staff@demo.nexus", "staff"),
     ]:
@@ -33,6 +36,24 @@ def test_demo_people_can_sign_in_with_their_roles(api_client):
         assert pair.status_code == 200
         api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.json()['access']}")
         assert api_client.get("/api/v1/me/").json()["role"] == role
+
+
+def test_the_demo_prints_every_login_with_its_track():
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    for email, track in [
+        ("learner@demo.nexus", "backend"),
+        ("frontend@demo.nexus", "frontend"),
+        ("mentor@demo.nexus", "fullstack"),
+        ("staff@demo.nexus", "backend"),
+    ]:
+        [line] = [line for line in lines if line.endswith(f" {email}")]
+        assert track in line.split()
+        assert Profile.objects.get(user__email=email).track == track
+    assert DEMO_PASSWORD in lines[0]
 
 
 def test_the_demo_refuses_to_load_in_production(settings):
