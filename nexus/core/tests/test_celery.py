@@ -59,7 +59,15 @@ def test_a_task_travels_through_the_real_broker_to_a_worker(user_factory):
     queue = f"test-{token.pk}-{time.time_ns()}"
     app.conf.task_default_queue = queue
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
+        # Heartbeats on: without them the worker takes ~10 s to stop, the default timeout.
+        with start_worker(
+            app,
+            pool="solo",
+            perform_ping_check=False,
+            queues=[queue],
+            without_heartbeat=False,
+            shutdown_timeout=30,
+        ):
             flush_expired_tokens_task.apply_async(queue=queue)
             deadline = time.monotonic() + 20
             while OutstandingToken.objects.filter(pk=token.pk).exists():
