@@ -10,12 +10,13 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 WEB_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test lint format types check stack web asgi worker beat flower migrate demo clean
+.PHONY: help env run test lint format types check stack web asgi worker beat flower migrate demo clean bench
 
 help:
 	@echo "make run     serve Nexus on http://$(HOST):$(PORT) (SQLite, no servers needed)"
 	@echo "make test    run the whole test suite"
 	@echo "make stack   web + worker + beat on PostgreSQL/Redis/RabbitMQ (DATABASE_URL etc.)"
+	@echo "make bench   seed PostgreSQL to scale and measure the hot paths with wrk (bench/README.md)"
 	@echo "make lint | types | worker | beat | flower | web | asgi"
 
 $(VENV)/.synced: pyproject.toml uv.lock
@@ -78,6 +79,12 @@ stack: migrate
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" -a -n "$$CELERY_BROKER_URL" || \
 		{ echo "make stack needs DATABASE_URL, REDIS_URL and CELERY_BROKER_URL"; exit 2; }
 	deploy/run-stack.sh
+
+# --- The benchmark: seeds nexus_bench, serves it with gunicorn, loads it with wrk -----
+# BENCH_ARGS="--scales 2000 --duration 3" for a quick run; see bench/README.md.
+
+bench: env
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* staticfiles

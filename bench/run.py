@@ -1,0 +1,1013 @@
+#!/usr/bin/env python
+"""`make bench`: how fast Nexus serves its hot paths, measured against its own ceiling.
+
+For each scale (default 100,000 then 1,000,000 challenges) it seeds a
+PostgreSQL database (`nexus_bench`, created if missing) with `seed_scale`,
+serves Nexus the production way (gunicorn, 2 sync workers, NEXUS_ENV=production,
+Redis cache, RabbitMQ broker so outbox publishing is real) and loads each
+scenario with wrk: many clients (-t2 -c16) for throughput and p99, then one
+client (-t1 -c1) for the latency a lone reader sees. Every scenario's
+throughput is reported as a share of `/healthz`, the framework's own ceiling
+measured in the same run, so numbers compare across machines.
+
+SQL queries per request are counted in-process, with Django's test client
+and CaptureQueriesContext, against the same database and settings as the
+server (a counting header would have to live in production code).
+
+Two servers run side by side, identical but for NEXUS_CACHE_DISABLED=1 on the
+second, so "cache off" scenarios are measured whether or not the cache
+exists. Results go to bench/results/<timestamp>-<scale>.json and
+bench/results/latest.md, and the table is printed. Everything it talks to is
+on the loopback interface.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SCENARIO_LUA = ROOT / "bench" / "wrk" / "scenario.lua"
+VENV_BIN = Path(sys.executable).parent
+
+DEFAULT_SCALES = (100_000, 1_000_000)
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nexus_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own: flushed per scale
+DEFAULT_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
+QUEUE_PREFIX = "bench-"
+# nexus.scale.loader.SEED_PASSWORD (a test keeps them equal; importing it needs Django).
+SEED_PASSWORD = "nexus-seed-scale-2026"  # noqa: S105 -- the seeded people's, by design
+SEED_EMAIL_DOMAIN = "seed.nexus.test"
+BENCH_SECRET_KEY = "bench-only-secret-key-for-make-bench-never-for-real-deployments-0123"  # noqa: S105 -- loopback benchmark only
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+WRK_INSTALL_HINT = (
+    "wrk is not installed. It is a Debian package: `apt-get install wrk` "
+    "(as root, after `apt-get update`), then run `make bench` again."
+)
+READY_TIMEOUT_S = 60
+STOP_TIMEOUT_S = 10
+SEARCH_QUERIES = (
+    "connection pool",
+    "deadlock celery",
+    "cursor pagination",
+    "N+1 queries django",
+    '"stale cache" redis',
+    "migrations -docker",
+)
+GRAPHQL_LIST = (
+    "{ challenges(limit: 20) { id title status score solutionCount commentCount viewCount "
+    "lastActivityAt createdAt updatedAt acceptedSolutionId duplicateOfId currentRevisionId "
+    "author { username displayName role } technologies { slug name } concepts { slug name } "
+    "tags { slug name } } }"
+)
+
+
+# --- Pure parts: parsing wrk, ratios, targets, the table (tested in bench/tests) ----
+
+
+_DURATION = re.compile(r"^\s*([0-9.]+)\s*(us|ms|s|m|h)\s*$")
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def parse_duration_ms(text: str) -> float:
+    """wrk's durations ("812.00us", "1.23ms", "2.01s") in milliseconds."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"Not a wrk duration: {text!r}")
+    return float(match.group(1)) * _UNIT_MS[match.group(2)]
+
+
+def parse_wrk_output(text: str) -> dict[str, Any]:
+    """What a `wrk --latency` run printed (with scenario.lua's BENCH_JSON line):
+    rps, p50/p75/p90/p99 from the latency table, error counts and, when the
+    JSON line is there, its exact p50/p90/p95/p99 (which win)."""
+    result: dict[str, Any] = {"non_2xx": 0, "socket_errors": 0}
+    if match := re.search(r"Requests/sec:\s+([0-9.]+)", text):
+        result["rps"] = float(match.group(1))
+    if match := re.search(r"(\d+) requests in ([0-9.]+\w+)", text):
+        result["requests"] = int(match.group(1))
+    for percent, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", text, re.MULTILINE):
+        result[f"p{percent}_ms"] = parse_duration_ms(value)
+    if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text):
+        result["non_2xx"] = int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
+    ):
+        result["socket_errors"] = sum(int(n) for n in match.groups())
+    if match := re.search(r"^BENCH_JSON (\{.*\})\s*$", text, re.MULTILINE):
+        exact = json.loads(match.group(1))
+        for key in ("p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms"):
+            result[key] = exact[key]
+        result.setdefault("requests", exact["requests"])
+    if "rps" not in result:
+        raise ValueError("wrk printed no Requests/sec line")
+    return result
+
+
+def ratio(value: float | None, ceiling: float | None) -> float | None:
+    """`value` as a share of `ceiling` (e.g. a scenario's rps over /healthz's)."""
+    if value is None or not ceiling:
+        return None
+    return value / ceiling
+
+
+def growth(small: float | None, large: float | None) -> float | None:
+    """How many times bigger `large` is than `small` (p50 at 1M over p50 at 100k)."""
+    if small is None or large is None or small <= 0:
+        return None
+    return large / small
+
+
+def _number(value: float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:.2f}"
+
+
+@dataclass(frozen=True)
+class Check:
+    target: str
+    scale: int | None
+    measured: str
+    limit: str
+    status: str  # pass, fail, n/a
+
+    @classmethod
+    def at_most(
+        cls, target: str, scale: int | None, value: float | None, limit: float, unit: str = ""
+    ) -> Check:
+        if value is None:
+            return cls(target, scale, "not measured", f"<= {limit:g}{unit}", "n/a")
+        status = "pass" if value <= limit else "fail"
+        return cls(target, scale, f"{_number(value)}{unit}", f"<= {limit:g}{unit}", status)
+
+    @classmethod
+    def at_least(
+        cls, target: str, scale: int | None, value: float | None, limit: float, unit: str = ""
+    ) -> Check:
+        if value is None:
+            return cls(target, scale, "not measured", f">= {limit:g}{unit}", "n/a")
+        status = "pass" if value >= limit else "fail"
+        return cls(target, scale, f"{_number(value)}{unit}", f">= {limit:g}{unit}", status)
+
+
+def _get(scenarios: Mapping[str, Any], key: str, *path: str) -> Any:
+    value: Any = scenarios.get(key)
+    for step in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(step)
+    return value
+
+
+def check_targets(result: Mapping[str, Any]) -> list[Check]:
+    """The issue's targets that one scale's results can decide."""
+    scale = int(result["scale"])
+    s = result["scenarios"]
+    checks = [
+        Check.at_least(
+            "Cached anonymous list: share of /healthz",
+            scale,
+            _get(s, "list_cached", "ratio"),
+            0.70,
+        ),
+        Check.at_least(
+            "Uncached list: share of /healthz", scale, _get(s, "list_uncached", "ratio"), 0.15
+        ),
+        Check.at_most("Uncached list: SQL queries", scale, _get(s, "list_uncached", "queries"), 4),
+        Check.at_most(
+            "Uncached list: single-client p50",
+            scale,
+            _get(s, "list_uncached", "single", "p50_ms"),
+            5.0,
+            " ms",
+        ),
+        Check.at_least(
+            "Challenge detail (cache off): share of /healthz",
+            scale,
+            _get(s, "detail_uncached", "ratio"),
+            0.10,
+        ),
+    ]
+    big, small = _get(s, "detail_uncached", "queries"), _get(s, "detail_small", "queries")
+    if big is None or small is None:
+        checks.append(
+            Check("Challenge detail: fixed SQL queries", scale, "not measured", "", "n/a")
+        )
+    else:
+        checks.append(
+            Check(
+                "Challenge detail: fixed SQL queries",
+                scale,
+                f"{big} (3 solutions) vs {small} (1 solution)",
+                "equal",
+                "pass" if big == small else "fail",
+            )
+        )
+    search_p95 = _get(s, "search", "single", "p95_ms")
+    if scale >= 1_000_000 or search_p95 is None:
+        checks.append(Check.at_most("Search: single-client p95", scale, search_p95, 50.0, " ms"))
+    else:
+        checks.append(
+            Check(
+                "Search: single-client p95",
+                scale,
+                f"{search_p95:.2f} ms",
+                "<= 50 ms at 1,000,000",
+                "n/a",
+            )
+        )
+    checks += [
+        Check.at_least(
+            "Posting a solution: requests/s", scale, _get(s, "post_solution", "rps"), 200
+        ),
+        Check.at_most(
+            "Posting a solution: p99", scale, _get(s, "post_solution", "p99_ms"), 100.0, " ms"
+        ),
+        Check.at_most(
+            "GraphQL list: single-client p50 over the REST list's (cache off)",
+            scale,
+            ratio(
+                _get(s, "graphql_list", "single", "p50_ms"),
+                _get(s, "list_uncached", "single", "p50_ms"),
+            ),
+            1.5,
+            "x",
+        ),
+    ]
+    return checks
+
+
+def check_growth(results: Sequence[Mapping[str, Any]]) -> list[Check]:
+    """List and detail single-client p50 from the smallest to the largest scale."""
+    if len(results) < 2:
+        return []
+    small, large = results[0], results[-1]
+    checks = []
+    for key, label in (("list_uncached", "list"), ("detail_uncached", "detail")):
+        value = growth(
+            _get(small["scenarios"], key, "single", "p50_ms"),
+            _get(large["scenarios"], key, "single", "p50_ms"),
+        )
+        checks.append(
+            Check.at_most(
+                f"Uncached {label} p50 growth, {small['scale']:,} to {large['scale']:,}",
+                None,
+                value,
+                1.2,
+                "x",
+            )
+        )
+    return checks
+
+
+def _ms(value: Any) -> str:
+    return f"{value:.2f}" if isinstance(value, int | float) else "-"
+
+
+def render_table(result: Mapping[str, Any]) -> str:
+    """One scale's scenarios as a markdown table."""
+    lines = [
+        f"### {int(result['scale']):,} challenges",
+        "",
+        "| scenario | req/s | x /healthz | p50 ms | p99 ms | 1-client p50 ms | "
+        "1-client p95 ms | SQL/req | note |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for scenario in result["scenarios"].values():
+        if scenario.get("count_only"):
+            continue
+        single = scenario.get("single") or {}
+        rps = scenario.get("rps")
+        share = scenario.get("ratio")
+        lines.append(
+            f"| {scenario['label']} | {f'{rps:,.0f}' if rps is not None else '-'} | "
+            f"{f'{share:.2f}' if share is not None else '-'} | {_ms(scenario.get('p50_ms'))} | "
+            f"{_ms(scenario.get('p99_ms'))} | {_ms(single.get('p50_ms'))} | "
+            f"{_ms(single.get('p95_ms'))} | {scenario.get('queries', '-')} | "
+            f"{scenario.get('note', '')} |"
+        )
+    return "\n".join(lines)
+
+
+def render_checks(checks: Sequence[Check]) -> str:
+    lines = ["| target | scale | measured | limit | result |", "| --- | ---: | --- | --- | --- |"]
+    for check in checks:
+        mark = {"pass": "✅ pass", "fail": "❌ fail"}.get(check.status, check.status)
+        scale = f"{check.scale:,}" if check.scale else "both"
+        lines.append(f"| {check.target} | {scale} | {check.measured} | {check.limit} | {mark} |")
+    return "\n".join(lines)
+
+
+def render_report(results: Sequence[Mapping[str, Any]], machine: Mapping[str, Any]) -> str:
+    checks = [check for result in results for check in check_targets(result)]
+    checks += check_growth(results)
+    settings = results[0]["settings"] if results else {}
+    parts = [
+        "## Benchmark",
+        "",
+        f"Run {machine.get('finished_at', '')} by `make bench` "
+        f"(wrk {settings.get('threads')} threads x {settings.get('connections')} connections "
+        f"for {settings.get('duration_s')} s per scenario, then 1 client; gunicorn with "
+        f"{settings.get('workers')} sync workers; load generator on the same machine).",
+        "",
+        "| machine | |",
+        "| --- | --- |",
+        *(f"| {key} | {value} |" for key, value in machine.items() if key != "finished_at"),
+        "",
+        *(part for result in results for part in (render_table(result), "")),
+        "### Targets",
+        "",
+        render_checks(checks),
+        "",
+    ]
+    for result in results:
+        seed = result.get("seed") or {}
+        if seed.get("summary"):
+            parts.append(f"Seeding to {int(result['scale']):,}: {seed['summary']}")
+        if (seed.get("search_index") or {}).get("summary"):
+            parts.append(
+                f"Search index at {int(result['scale']):,}: {seed['search_index']['summary']}"
+            )
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+# --- Talking to the machine -------------------------------------------------------------
+
+
+def _loopback(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    if host not in LOOPBACK:
+        raise SystemExit(f"The benchmark only talks to the loopback interface, not {host!r}.")
+    return url
+
+
+def machine_info(database_url: str) -> dict[str, str]:
+    cpu = "unknown"
+    memory = "unknown"
+    with suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    info = {
+        "nproc": str(os.cpu_count()),
+        "CPU": cpu,
+        "memory": memory,
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "Python": platform.python_version(),
+        "Django": _module_version("django"),
+        "gunicorn": _module_version("gunicorn"),
+        "PostgreSQL": _postgres_version(database_url),
+        "wrk": _wrk_version(),
+    }
+    return info
+
+
+def _module_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _postgres_version(database_url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(_libpq(database_url), connect_timeout=5) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+        return str(row[0]) if row else "unknown"
+
+
+def _wrk_version() -> str:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return "missing"
+    done = subprocess.run(  # noqa: S603 -- a fixed local binary
+        [wrk, "-v"], capture_output=True, text=True, timeout=10, check=False
+    )
+    first = (done.stdout or done.stderr).strip().splitlines()
+    return first[0] if first else "unknown"
+
+
+def _libpq(url: str) -> str:
+    # psycopg takes postgres:// URLs as they are; dj-database-url's aliases it does not.
+    return re.sub(r"^postgresql?://", "postgresql://", url)
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def ensure_database(database_url: str) -> None:
+    """Create the benchmark's database if it is missing."""
+    import psycopg
+    from psycopg import sql
+
+    name = urlsplit(database_url).path.lstrip("/")
+    admin = _libpq(_with_database(database_url, "postgres"))
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Created database {name}.")
+
+
+def flush_cache(redis_url: str) -> None:
+    """Empty the benchmark's own Redis database: seeding bypasses the services, so
+    pages cached at the previous scale would otherwise be served at this one."""
+    import redis
+
+    redis.Redis.from_url(redis_url, socket_timeout=5).flushdb()
+
+
+def dev_env(args: argparse.Namespace) -> dict[str, str]:
+    """For manage.py commands (migrate, seed_scale): development settings, bench database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEXUS_", "BENCH_"))}
+    env.update(
+        DATABASE_URL=args.database_url,
+        REDIS_URL=args.redis_url,
+        CACHE_KEY_PREFIX="nexus-bench",
+        CELERY_BROKER_URL=args.broker_url,
+        CELERY_QUEUE_PREFIX=QUEUE_PREFIX,
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    env.pop("NEXUS_ENV", None)
+    return env
+
+
+def server_env(args: argparse.Namespace, *, cache: bool) -> dict[str, str]:
+    """Production settings, as `make stack` runs them, with a benchmark-only key."""
+    env = dev_env(args)
+    env.update(
+        NEXUS_ENV="production",
+        SECRET_KEY=BENCH_SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        JWT_ACCESS_MINUTES="240",
+        LOG_LEVEL=args.server_log_level,
+    )
+    if not cache:
+        env["NEXUS_CACHE_DISABLED"] = "1"
+    return env
+
+
+def manage(args: argparse.Namespace, *command: str, timeout: float) -> str:
+    done = subprocess.run(  # noqa: S603 -- our own manage.py
+        [sys.executable, str(ROOT / "manage.py"), *command],
+        cwd=ROOT,
+        env=dev_env(args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def start_server(args: argparse.Namespace, name: str, port: int, *, cache: bool) -> Server:
+    log = Path(tempfile.mkstemp(prefix=f"nexus-bench-{name}-", suffix=".log")[1])
+    with log.open("wb") as sink:
+        process = subprocess.Popen(  # noqa: S603 -- gunicorn from our virtualenv
+            [
+                str(VENV_BIN / "gunicorn"),
+                "nexus.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=server_env(args, cache=cache),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, stopped as one
+        )
+    server = Server(name, port, process, log)
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"The {name} server exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.base}/readyz", timeout=2) as answer:  # noqa: S310 -- loopback
+                if answer.status == 200:
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    stop_server(server)
+    raise SystemExit(f"The {name} server was not ready in {READY_TIMEOUT_S}s: see {log}")
+
+
+def stop_server(server: Server) -> None:
+    """SIGTERM to the server's process group, then SIGKILL if it lingers."""
+    if server.process.poll() is not None:
+        return
+    with suppress(OSError):
+        os.killpg(server.process.pid, signal.SIGTERM)
+    try:
+        server.process.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        with suppress(OSError):
+            os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait(timeout=STOP_TIMEOUT_S)
+
+
+def http(
+    method: str, url: str, *, body: bytes | None = None, headers: Mapping[str, str] | None = None
+) -> tuple[int, bytes]:
+    request = urllib.request.Request(  # noqa: S310 -- loopback only
+        _loopback(url), data=body, method=method, headers=dict(headers or {})
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 -- loopback
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+# --- Scenarios ------------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    key: str
+    label: str
+    server: str  # "cache" or "nocache"
+    paths: tuple[str, ...]
+    method: str = "GET"
+    body: str | None = None
+    content_type: str | None = None
+    token: str | None = None
+    note: str = ""
+    count_only: bool = False  # counted for SQL queries, not loaded with wrk
+    skip: str = ""
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Fixtures:
+    detail_id: int
+    small_detail_id: int
+    guide_slug: str
+    open_ids: list[int]
+    email: str
+
+
+def find_fixtures(database_url: str) -> Fixtures:
+    import psycopg
+
+    with psycopg.connect(_libpq(database_url), connect_timeout=5) as conn:
+
+        def one(query: str) -> Any:
+            row = conn.execute(query).fetchone()
+            if row is None:
+                raise SystemExit(f"The seeded database has nothing for: {query}")
+            return row[0]
+
+        visible = "NOT is_hidden AND deleted_at IS NULL"
+        return Fixtures(
+            detail_id=one(
+                f"SELECT id FROM challenges_challenge WHERE {visible} AND solution_count = 3 "  # noqa: S608 -- constant
+                "AND comment_count > 0 ORDER BY id DESC LIMIT 1"
+            ),
+            small_detail_id=one(
+                f"SELECT id FROM challenges_challenge WHERE {visible} AND solution_count = 1 "  # noqa: S608 -- constant
+                "AND comment_count = 0 ORDER BY id DESC LIMIT 1"
+            ),
+            guide_slug=one(
+                "SELECT slug FROM knowledge_guide WHERE status = 'published' "
+                "AND deleted_at IS NULL ORDER BY id DESC LIMIT 1"
+            ),
+            open_ids=[
+                row[0]
+                for row in conn.execute(
+                    f"SELECT id FROM challenges_challenge WHERE {visible} AND status = 'open' "  # noqa: S608 -- constant
+                    "ORDER BY id DESC LIMIT 200"
+                ).fetchall()
+            ],
+            email=one(
+                "SELECT email FROM accounts_user "  # noqa: S608 -- a constant
+                f"WHERE email LIKE '%@{SEED_EMAIL_DOMAIN}' ORDER BY id LIMIT 1"
+            ),
+        )
+
+
+def sign_in(base: str, email: str) -> str:
+    status, body = http(
+        "POST",
+        f"{base}/api/v1/auth/token/",
+        body=json.dumps({"email": email, "password": SEED_PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    if status != 200:
+        raise SystemExit(f"Could not sign in as {email}: {status} {body[:300]!r}")
+    return str(json.loads(body)["access"])
+
+
+def build_scenarios(fixtures: Fixtures, token: str) -> list[Scenario]:
+    graphql = json.dumps({"query": GRAPHQL_LIST})
+    detail = f"/api/v1/challenges/{fixtures.detail_id}/"
+    search = tuple("/api/v1/search/?q=" + quote(query) for query in SEARCH_QUERIES)
+    return [
+        Scenario("healthz", "/healthz (ceiling)", "cache", ("/healthz",)),
+        Scenario(
+            "list_cached", "Challenge list, anonymous, cached", "cache", ("/api/v1/challenges/",)
+        ),
+        Scenario(
+            "list_uncached",
+            "Challenge list, anonymous, cache off",
+            "nocache",
+            ("/api/v1/challenges/",),
+        ),
+        Scenario("detail_cached", "Challenge detail (3 solutions), cached", "cache", (detail,)),
+        Scenario(
+            "detail_uncached", "Challenge detail (3 solutions), cache off", "nocache", (detail,)
+        ),
+        Scenario(
+            "detail_small",
+            "Challenge detail (1 solution), cache off",
+            "nocache",
+            (f"/api/v1/challenges/{fixtures.small_detail_id}/",),
+            count_only=True,
+        ),
+        Scenario("guide", "Guide detail", "cache", (f"/api/v1/guides/{fixtures.guide_slug}/",)),
+        Scenario("search", "Search", "cache", search, note=f"{len(search)} queries in turn"),
+        Scenario(
+            "graphql_list",
+            "GraphQL challenge list",
+            "cache",
+            ("/graphql/",),
+            method="POST",
+            body=graphql,
+            content_type="application/json",
+        ),
+        Scenario(
+            "post_solution",
+            "Post a solution (authenticated)",
+            "cache",
+            tuple(f"/api/v1/challenges/{pk}/solutions/" for pk in fixtures.open_ids),
+            method="POST",
+            body=json.dumps({"body": "Benchmark answer {n}: use select_related and measure."}),
+            content_type="application/json",
+            token=token,
+            note=f"{len(fixtures.open_ids)} open challenges in turn, outbox event published",
+        ),
+    ]
+
+
+def probe(scenario: Scenario, base: str) -> None:
+    """One request first: a scenario whose endpoint is missing is skipped, with a note."""
+    headers = {"Content-Type": scenario.content_type} if scenario.content_type else {}
+    if scenario.token:
+        headers["Authorization"] = f"Bearer {scenario.token}"
+    body = scenario.body.replace("{n}", "0").encode() if scenario.body else None
+    status, answer = http(scenario.method, base + scenario.paths[0], body=body, headers=headers)
+    scenario.results["status"] = status
+    if status == 404 and scenario.key == "search":
+        scenario.skip = "skipped: /api/v1/search/ answers 404 (search not built yet)"
+    elif status >= 400:
+        scenario.skip = f"skipped: first request answered {status}: {answer[:120]!r}"
+
+
+def run_wrk(
+    scenario: Scenario, base: str, *, threads: int, connections: int, duration: int
+) -> dict[str, Any]:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        raise SystemExit(WRK_INSTALL_HINT)
+    env = dict(os.environ)
+    env.update(
+        BENCH_METHOD=scenario.method,
+        BENCH_PATHS="|".join(scenario.paths),
+        BENCH_BODY=scenario.body or "",
+        BENCH_CONTENT_TYPE=scenario.content_type or "",
+        BENCH_TOKEN=scenario.token or "",
+    )
+    if not scenario.body:
+        env.pop("BENCH_BODY")
+    command = [
+        wrk,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-s",
+        str(SCENARIO_LUA),
+        _loopback(base + scenario.paths[0]),
+    ]
+    done = subprocess.run(  # noqa: S603 -- wrk against loopback
+        command, env=env, capture_output=True, text=True, timeout=duration + 60, check=False
+    )
+    if done.returncode:
+        raise SystemExit(f"wrk failed for {scenario.key}:\n{done.stdout}\n{done.stderr}")
+    return parse_wrk_output(done.stdout)
+
+
+def count_queries(
+    args: argparse.Namespace, scenarios: Sequence[Scenario], *, cache: bool
+) -> dict[str, Any]:
+    """SQL queries per request, counted in a child process with the server's settings."""
+    chosen = [s for s in scenarios if (s.server == "cache") == cache and not s.skip]
+    spec = [
+        {
+            "key": s.key,
+            "method": s.method,
+            "path": s.paths[0],
+            "body": s.body.replace("{n}", "counted") if s.body else None,
+            "content_type": s.content_type,
+            "token": s.token,
+        }
+        for s in chosen
+    ]
+    done = subprocess.run(  # noqa: S603 -- this script, in another process
+        [sys.executable, str(Path(__file__).resolve()), "--count-queries", json.dumps(spec)],
+        cwd=ROOT,
+        env=server_env(args, cache=cache),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"Counting queries failed:\n{done.stdout}\n{done.stderr}")
+    counted: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return counted
+
+
+def counting_child(spec_json: str) -> None:
+    """In the child: each request three times (warming the cache and the
+    connection), the third one counted."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nexus.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts: dict[str, Any] = {}
+    for item in json.loads(spec_json):
+        headers = {"Authorization": f"Bearer {item['token']}"} if item["token"] else {}
+        status = 0
+        for attempt in range(3):
+            with CaptureQueriesContext(connection) as queries:
+                if item["method"] == "POST":
+                    response = client.post(
+                        item["path"],
+                        data=item["body"],
+                        content_type=item["content_type"],
+                        headers=headers,
+                    )
+                else:
+                    response = client.get(item["path"], headers=headers)
+            status = response.status_code
+            if attempt == 2:
+                counts[item["key"]] = {"queries": len(queries), "status": status}
+    print(json.dumps(counts))
+
+
+def purge_queues(args: argparse.Namespace) -> None:
+    """Drop the queues the benchmark's outbox events went to: no worker consumes them."""
+    script = (
+        "from kombu import Connection\n"
+        "import sys\n"
+        "with Connection(sys.argv[1], connect_timeout=5) as conn:\n"
+        "    channel = conn.channel()\n"
+        "    for name in sys.argv[2:]:\n"
+        "        try:\n"
+        "            channel.queue_delete(name)\n"
+        "        except Exception:\n"
+        "            channel = conn.channel()\n"
+    )
+    queues = [f"{QUEUE_PREFIX}{name}" for name in ("default", "events", "deliveries", "periodic")]
+    subprocess.run(  # noqa: S603 -- our interpreter
+        [sys.executable, "-c", script, args.broker_url, *queues],
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+
+
+# --- One scale ------------------------------------------------------------------------------
+
+
+def seed(args: argparse.Namespace, scale: int) -> dict[str, Any]:
+    print(f"Seeding to {scale:,} challenges...", flush=True)
+    started = time.monotonic()
+    output = manage(
+        args,
+        "seed_scale",
+        "--challenges",
+        str(scale),
+        "--batch",
+        str(args.batch),
+        timeout=args.seed_timeout,
+    )
+    summary = next((line for line in output.splitlines() if line.startswith("Loaded")), "")
+    if not summary:
+        summary = next(iter(output.splitlines()), "")
+    print(f"  {summary}", flush=True)
+    return {"seconds": round(time.monotonic() - started, 1), "summary": summary}
+
+
+def index_search(args: argparse.Namespace) -> dict[str, Any]:
+    """Seeded rows bypass the services that keep the search index, so rebuild it with
+    the search app's `reindex` command, when there is one."""
+    if "reindex" not in manage(args, "help", "--commands", timeout=120).split():
+        return {"summary": "no reindex command: search index not built"}
+    print("Rebuilding the search index...", flush=True)
+    started = time.monotonic()
+    output = manage(args, "reindex", timeout=args.seed_timeout)
+    seconds = round(time.monotonic() - started, 1)
+    documents = ", ".join(line.strip() for line in output.splitlines() if line.strip())
+    print(f"  {documents} in {seconds}s", flush=True)
+    return {"seconds": seconds, "summary": f"{documents} in {seconds}s"}
+
+
+def bench_scale(args: argparse.Namespace, scale: int) -> dict[str, Any]:
+    seeded: dict[str, Any] = {"summary": "not seeded (--skip-seed)"}
+    if not args.skip_seed:
+        seeded = seed(args, scale)
+        seeded["search_index"] = index_search(args)
+    flush_cache(args.redis_url)
+    fixtures = find_fixtures(args.database_url)
+    servers: dict[str, Server] = {}
+    try:
+        servers["cache"] = start_server(args, "cache", args.port, cache=True)
+        servers["nocache"] = start_server(args, "nocache", args.port + 1, cache=False)
+        token = sign_in(servers["cache"].base, fixtures.email)
+        scenarios = build_scenarios(fixtures, token)
+        for scenario in scenarios:
+            probe(scenario, servers[scenario.server].base)
+        for cache in (True, False):
+            for key, counted in count_queries(args, scenarios, cache=cache).items():
+                scenario = next(s for s in scenarios if s.key == key)
+                scenario.results["queries"] = counted["queries"]
+        healthz_rps: float | None = None
+        for scenario in scenarios:
+            if scenario.skip or scenario.count_only:
+                continue
+            base = servers[scenario.server].base
+            print(f"  {scenario.label}...", flush=True)
+            loaded = run_wrk(
+                scenario,
+                base,
+                threads=args.threads,
+                connections=args.connections,
+                duration=args.duration,
+            )
+            single = run_wrk(scenario, base, threads=1, connections=1, duration=args.duration)
+            scenario.results.update(loaded)
+            scenario.results["single"] = single
+            if scenario.key == "healthz":
+                healthz_rps = loaded["rps"]
+            scenario.results["ratio"] = ratio(loaded["rps"], healthz_rps)
+    finally:
+        for server in servers.values():
+            stop_server(server)
+        purge_queues(args)
+    return {
+        "scale": scale,
+        "timestamp": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
+        "seed": seeded,
+        "settings": {
+            "threads": args.threads,
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "workers": args.workers,
+            "cache_disabled_by": "NEXUS_CACHE_DISABLED=1 on the second server",
+        },
+        "fixtures": asdict(fixtures) | {"open_ids": len(fixtures.open_ids)},
+        "scenarios": {
+            s.key: {
+                "label": s.label,
+                "server": s.server,
+                "paths": list(s.paths[:3]),
+                "note": s.skip or s.note,
+                "count_only": s.count_only,
+                **s.results,
+            }
+            for s in scenarios
+        },
+    }
+
+
+# --- The run ------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument(
+        "--scales",
+        default=",".join(str(s) for s in DEFAULT_SCALES),
+        help="Challenge counts to seed to and measure, in order (default 100000,1000000).",
+    )
+    parser.add_argument("--duration", type=int, default=10, help="Seconds per wrk run.")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
+    parser.add_argument("--port", type=int, default=8790, help="First of two loopback ports.")
+    parser.add_argument("--batch", type=int, default=10_000, help="seed_scale --batch.")
+    parser.add_argument("--seed-timeout", type=int, default=7200, help="Seconds per seeding.")
+    parser.add_argument("--skip-seed", action="store_true", help="Measure the data as it is.")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    parser.add_argument("--broker-url", default=DEFAULT_BROKER_URL)
+    parser.add_argument(
+        "--server-log-level",
+        default="WARNING",
+        help="LOG_LEVEL of the servers (INFO logs a line per request, which is then measured).",
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--count-queries", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.count_queries is None:
+        args.scale_list = [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
+        if not args.scale_list or min(args.scale_list) < 10:
+            parser.error("--scales: comma-separated challenge counts of at least 10.")
+        for url in (args.database_url, args.redis_url, args.broker_url):
+            _loopback(url)
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.count_queries is not None:
+        counting_child(args.count_queries)
+        return 0
+    sys.path.insert(0, str(ROOT))
+    if not shutil.which("wrk"):
+        print(WRK_INSTALL_HINT, file=sys.stderr)
+        return 2
+    ensure_database(args.database_url)
+    machine = machine_info(args.database_url)
+    print("Migrating the benchmark database...", flush=True)
+    manage(args, "migrate", "--noinput", timeout=600)
+    args.results.mkdir(parents=True, exist_ok=True)
+    results = []
+    for scale in args.scale_list:
+        result = bench_scale(args, scale)
+        result["machine"] = machine
+        path = args.results / f"{result['timestamp']}-{scale}.json"
+        path.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"Wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+        results.append(result)
+    machine["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    report = render_report(results, machine)
+    (args.results / "latest.md").write_text(report)
+    print()
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

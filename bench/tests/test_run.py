@@ -1,0 +1,174 @@
+"""The benchmark's pure parts: reading wrk, ratios, targets and the table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bench import run
+
+WRK_OUTPUT = """\
+Running 10s test @ http://127.0.0.1:8790/api/v1/challenges/
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    16.85ms    4.12ms  61.30ms   85.00%
+    Req/Sec   476.60     40.11   570.00     71.00%
+  Latency Distribution
+     50%   15.97ms
+     75%  812.00us
+     90%    1.02s
+     99%   28.41ms
+  9533 requests in 10.01s, 38.40MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 5
+Requests/sec:    952.38
+Transfer/sec:      3.84MB
+BENCH_JSON {"requests": 9533, "duration_s": 10.010, "p50_ms": 15.970, "p90_ms": 21.500, \
+"p95_ms": 24.250, "p99_ms": 28.410, "max_ms": 61.300, "errors_connect": 0, "errors_read": 2, \
+"errors_write": 0, "errors_status": 5, "errors_timeout": 1}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("812.00us", 0.812), ("1.23ms", 1.23), ("1.02s", 1020.0), ("2.00m", 120_000.0)],
+)
+def test_wrk_durations_read_as_milliseconds(text: str, expected: float) -> None:
+    assert run.parse_duration_ms(text) == pytest.approx(expected)
+
+
+def test_a_wrk_run_reads_as_throughput_percentiles_and_errors() -> None:
+    parsed = run.parse_wrk_output(WRK_OUTPUT)
+
+    assert parsed["rps"] == 952.38
+    assert parsed["requests"] == 9533
+    assert parsed["p75_ms"] == pytest.approx(0.812)
+    assert parsed["p95_ms"] == 24.25  # only the script's line has p95
+    assert parsed["p90_ms"] == 21.5  # the exact value wins over the rounded table
+    assert parsed["non_2xx"] == 5
+    assert parsed["socket_errors"] == 3
+
+
+def test_the_table_alone_is_enough_without_the_scripts_line() -> None:
+    table_only = WRK_OUTPUT.split("BENCH_JSON")[0]
+
+    parsed = run.parse_wrk_output(table_only)
+
+    assert parsed["p50_ms"] == pytest.approx(15.97)
+    assert parsed["p90_ms"] == pytest.approx(1020.0)
+    assert "p95_ms" not in parsed
+
+
+def test_output_without_a_throughput_line_is_refused() -> None:
+    with pytest.raises(ValueError, match="Requests/sec"):
+        run.parse_wrk_output("unable to connect to 127.0.0.1:8790 Connection refused")
+
+
+def test_ratios_and_growth_need_both_numbers() -> None:
+    assert run.ratio(700.0, 1000.0) == pytest.approx(0.7)
+    assert run.ratio(700.0, None) is None
+    assert run.ratio(None, 1000.0) is None
+    assert run.growth(2.0, 2.3) == pytest.approx(1.15)
+    assert run.growth(0.0, 2.3) is None
+
+
+def scale_result(scale: int, **overrides: Any) -> dict[str, Any]:
+    scenarios: dict[str, Any] = {
+        "healthz": {"label": "/healthz", "rps": 6000.0, "ratio": 1.0, "queries": 0},
+        "list_cached": {"label": "list cached", "rps": 4500.0, "ratio": 0.75, "queries": 0},
+        "list_uncached": {
+            "label": "list",
+            "rps": 950.0,
+            "ratio": 0.158,
+            "queries": 4,
+            "single": {"p50_ms": 4.0},
+        },
+        "detail_uncached": {
+            "label": "detail",
+            "rps": 700.0,
+            "ratio": 0.117,
+            "queries": 7,
+            "single": {"p50_ms": 5.0},
+        },
+        "detail_small": {"label": "detail small", "queries": 7, "count_only": True},
+        "search": {"label": "search", "rps": 300.0, "ratio": 0.05, "single": {"p95_ms": 30.0}},
+        "graphql_list": {"label": "graphql", "rps": 600.0, "single": {"p50_ms": 5.5}},
+        "post_solution": {"label": "post", "rps": 250.0, "p99_ms": 90.0},
+    }
+    for key, values in overrides.items():
+        scenarios[key] = {**scenarios[key], **values}
+    return {"scale": scale, "scenarios": scenarios, "settings": {}, "seed": {}}
+
+
+def statuses(checks: list[run.Check]) -> dict[str, str]:
+    return {check.target: check.status for check in checks}
+
+
+def test_results_meeting_every_target_all_pass() -> None:
+    checks = statuses(run.check_targets(scale_result(1_000_000)))
+
+    assert set(checks.values()) == {"pass"}
+    assert len(checks) == 10
+
+
+def test_each_missed_target_fails_on_its_own() -> None:
+    result = scale_result(
+        1_000_000,
+        list_uncached={"queries": 5},
+        detail_small={"queries": 8},
+        post_solution={"p99_ms": 140.0},
+    )
+
+    failed = {t for t, s in statuses(run.check_targets(result)).items() if s == "fail"}
+
+    assert failed == {
+        "Uncached list: SQL queries",
+        "Challenge detail: fixed SQL queries",
+        "Posting a solution: p99",
+    }
+
+
+def test_search_latency_is_judged_at_a_million_only_and_skipped_searches_are_not_judged() -> None:
+    small = statuses(run.check_targets(scale_result(100_000)))
+    unmeasured = statuses(run.check_targets(scale_result(1_000_000, search={"single": None})))
+
+    assert small["Search: single-client p95"] == "n/a"
+    assert unmeasured["Search: single-client p95"] == "n/a"
+
+
+def test_growth_compares_the_smallest_and_largest_scales() -> None:
+    small = scale_result(100_000)
+    large = scale_result(
+        1_000_000,
+        list_uncached={"single": {"p50_ms": 4.4}},
+        detail_uncached={"single": {"p50_ms": 6.5}},
+    )
+
+    checks = run.check_growth([small, large])
+
+    assert [(c.measured, c.status) for c in checks] == [("1.10x", "pass"), ("1.30x", "fail")]
+    assert run.check_growth([small]) == []
+
+
+def test_the_report_lists_every_measured_scenario_and_the_machine() -> None:
+    report = run.render_report([scale_result(2000)], {"nproc": "2", "CPU": "Test CPU"})
+
+    assert "| nproc | 2 |" in report
+    assert "### 2,000 challenges" in report
+    assert "| list cached | 4,500 | 0.75 |" in report
+    assert "detail small" not in report  # counted for queries only
+    assert "✅ pass" in report
+
+
+def test_the_benchmark_signs_in_with_the_seeded_password() -> None:
+    from nexus.scale import loader
+
+    assert run.SEED_PASSWORD == loader.SEED_PASSWORD
+    assert run.SEED_EMAIL_DOMAIN == loader.SEED_EMAIL_DOMAIN
+
+
+def test_only_loopback_addresses_are_accepted() -> None:
+    assert run._loopback("http://127.0.0.1:8790/healthz")
+    with pytest.raises(SystemExit):
+        run._loopback("http://example.org/healthz")
