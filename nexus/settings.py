@@ -237,11 +237,20 @@ NEXUS_CACHE_ENABLED = not env_bool("NEXUS_CACHE_DISABLED", False)
 # --- Channel layer: live WebSocket pushes (Redis on the stack, memory otherwise) --
 
 CHANNEL_LAYERS: dict[str, dict[str, Any]]
-if REDIS_URL:
+# Its own Redis database, so clearing the cache never drops live subscriptions.
+CHANNEL_LAYER_URL = env_str("CHANNEL_LAYER_URL") or (
+    urlsplit(REDIS_URL)._replace(path="/1").geturl() if REDIS_URL else ""
+)
+if CHANNEL_LAYER_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNEL_LAYER_PREFIX", "nexus")},
+            "CONFIG": {
+                # No socket timeout: the layer's blocking receive waits as long as a
+                # socket is idle, and a timeout would kill every quiet connection.
+                "hosts": [{"address": CHANNEL_LAYER_URL, "socket_timeout": None}],
+                "prefix": env_str("CHANNEL_LAYER_PREFIX", "nexus"),
+            },
         }
     }
 else:

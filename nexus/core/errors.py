@@ -195,6 +195,8 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
         code = exc.get_codes()
         if isinstance(code, dict):
             code = code.get("code", error_type)
+        elif isinstance(exc.detail, Mapping) and "code" in exc.detail:
+            code = str(exc.detail["code"])
         if isinstance(code, str) and code in {"token_not_valid", "user_not_found", "user_inactive"}:
             error_type = code
     return Response(error_body(error_type, detail, errors), status=exc.status_code, headers=headers)

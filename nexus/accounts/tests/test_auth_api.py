@@ -232,7 +232,7 @@ def test_a_refresh_token_is_not_accepted_as_an_access_token(api_client, learner)
 def test_the_access_token_of_a_deactivated_user_is_refused(auth_client, learner):
     User.objects.filter(pk=learner.pk).update(is_active=False)
 
-    assert auth_client.get(ME).status_code == 401
+    assert_error_shape(auth_client.get(ME), 401, "user_inactive")
 
 
 def test_auth_endpoints_are_throttled_with_retry_after(api_client, monkeypatch):

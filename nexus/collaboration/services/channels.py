@@ -23,6 +23,7 @@ from nexus.core.errors import NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import render_markdown
 from nexus.core.permissions import is_staff
 from nexus.notifications import events
+from nexus.search import services as search_services
 
 MESSAGE_MAX = 10_000
 TOPIC_MAX = 300
@@ -281,6 +282,7 @@ def message_post(*, actor: User, slug: str, data: Mapping[str, Any]) -> Message:
     events.record(
         "message.created", message_id=message.pk, channel_id=channel.pk, actor_id=actor.pk
     )
+    search_services.index_message(message.pk)
     _push_message("message.created", message)
     return message
 
@@ -318,6 +320,7 @@ def message_edit(*, actor: User, message_id: int, data: Mapping[str, Any]) -> Me
     message.body_html = render_markdown(body)
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
+    search_services.index_message(message.pk)
     _push_message("message.updated", message)
     return message
 
@@ -329,6 +332,7 @@ def message_delete(*, actor: User, message_id: int) -> None:
     message.deleted_at = timezone.now()
     message.deleted_by = actor
     message.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    search_services.index_message(message.pk)
     channel_id, message_pk = message.channel_id, message.pk
     live.push_on_commit(
         live.channel_group(channel_id), {"type": "message.deleted", "id": message_pk}
@@ -367,7 +371,7 @@ def reaction_set(*, actor: User, message_id: int, emoji: Any, present: bool) -> 
         deleted, _ = Reaction.objects.filter(message=message, user=actor, emoji=emoji).delete()
         changed = bool(deleted)
     if changed:
-        live.push(
+        live.push_on_commit(
             live.channel_group(message.channel_id),
             {
                 "type": "reaction.added" if present else "reaction.removed",
