@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("nexus.notifications.api.rest")),
     path("", include("nexus.collaboration.api.rest_reviews")),
     path("", include("nexus.collaboration.api.rest")),
+    path("", include("nexus.journeys.api.rest")),
 ]

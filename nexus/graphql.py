@@ -12,6 +12,7 @@ from nexus.challenges.api import graphql as challenges_graphql
 from nexus.collaboration.api import graphql_channels as channels_graphql
 from nexus.collaboration.api import graphql_reviews as reviews_graphql
 from nexus.core.graphql import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, ErrorShapeExtension
+from nexus.journeys.api import graphql as journeys_graphql
 from nexus.knowledge.api import graphql as knowledge_graphql
 from nexus.notifications.api import graphql as notifications_graphql
 
@@ -24,6 +25,7 @@ Query = merge_types(
         notifications_graphql.Query,
         reviews_graphql.Query,
         channels_graphql.Query,
+        journeys_graphql.Query,
     ),
 )
 Mutation = merge_types(
@@ -35,6 +37,7 @@ Mutation = merge_types(
         notifications_graphql.Mutation,
         reviews_graphql.Mutation,
         channels_graphql.Mutation,
+        journeys_graphql.Mutation,
     ),
 )
 

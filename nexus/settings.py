@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "nexus.challenges",
     "nexus.notifications",
     "nexus.collaboration",
+    "nexus.journeys",
     "nexus.search",
 ]
 

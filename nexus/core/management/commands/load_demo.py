@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from nexus.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE, load_demo_accounts
 from nexus.challenges.demo import load_demo_challenges
 from nexus.collaboration.demo import load_demo_collaboration
+from nexus.journeys.demo import load_demo_journeys
 from nexus.knowledge.demo import load_demo_knowledge
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         load_demo_knowledge(people)
         load_demo_challenges(people)
         load_demo_collaboration(people)
+        load_demo_journeys(people)
         self.stdout.write(f"Demo content loaded. Demo logins (password {DEMO_PASSWORD}):")
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.role:<8} {person.track:<9} {person.email}")
