@@ -191,12 +191,12 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
     else:
         errors = {}
         detail = _detail_text(exc.detail)
-        # simplejwt's token errors carry a precise code; keep it as the type.
-        code = exc.get_codes()
-        if isinstance(code, dict):
-            code = code.get("code", error_type)
-        elif isinstance(exc.detail, Mapping) and "code" in exc.detail:
+        # simplejwt keeps its own code as the detail's "code" entry.
+        code: Any = exc.get_codes()
+        if isinstance(exc.detail, Mapping) and "code" in exc.detail:
             code = str(exc.detail["code"])
+        elif isinstance(code, dict):
+            code = code.get("code", error_type)
         if isinstance(code, str) and code in {"token_not_valid", "user_not_found", "user_inactive"}:
             error_type = code
     return Response(error_body(error_type, detail, errors), status=exc.status_code, headers=headers)
