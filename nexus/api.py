@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("nexus.collaboration.api.rest_reviews")),
     path("", include("nexus.collaboration.api.rest")),
     path("", include("nexus.journeys.api.rest")),
+    path("", include("nexus.search.api.rest")),
 ]

@@ -15,6 +15,7 @@ from nexus.core.graphql import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, ErrorSh
 from nexus.journeys.api import graphql as journeys_graphql
 from nexus.knowledge.api import graphql as knowledge_graphql
 from nexus.notifications.api import graphql as notifications_graphql
+from nexus.search.api import graphql as search_graphql
 
 Query = merge_types(
     "Query",
@@ -26,6 +27,7 @@ Query = merge_types(
         reviews_graphql.Query,
         channels_graphql.Query,
         journeys_graphql.Query,
+        search_graphql.Query,
     ),
 )
 Mutation = merge_types(

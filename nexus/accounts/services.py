@@ -22,6 +22,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from nexus.accounts.models import Cohort, Profile, User, username_validator
 from nexus.core.cache import invalidates
 from nexus.core.errors import AuthenticationFailed, ValidationError
+from nexus.search import services as search_services
 
 PROFILE_EDITABLE_FIELDS = (
     "display_name",
@@ -79,6 +80,7 @@ def user_register(*, email: str, username: str, password: str) -> User:
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, username=username, password=password)
+            search_services.index_user(user.pk)
     except IntegrityError as exc:
         taken = "username" if "username" in str(exc).lower() else "email"
         message = (
@@ -177,6 +179,7 @@ def profile_update(*, user: User, data: Mapping[str, Any]) -> User:
             setattr(profile, field, value)
         profile.full_clean(exclude=["user"])
         profile.save()
+        search_services.index_user(user.pk)
     user.profile = profile
     return user
 

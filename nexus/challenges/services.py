@@ -45,6 +45,7 @@ from nexus.core.permissions import is_staff
 from nexus.knowledge import services as knowledge_services
 from nexus.knowledge.models import Guide
 from nexus.notifications import events
+from nexus.search import services as search_services
 
 TITLE_MIN, TITLE_MAX = 10, 200
 BODY_MAX = 50_000
@@ -179,6 +180,7 @@ def challenge_create(*, actor: User, data: Mapping[str, Any]) -> Challenge:
     challenge.save(update_fields=["current_revision", "revision_count"])
     Follow.objects.get_or_create(user=actor, challenge=challenge)
     events.record("challenge.created", challenge_id=challenge.pk, actor_id=actor.pk)
+    search_services.index_challenge(challenge.pk)
     return challenge
 
 
@@ -227,6 +229,7 @@ def challenge_update(*, actor: User, challenge_id: int, data: Mapping[str, Any])
     challenge.save()
     for field, objects in related.items():
         getattr(challenge, field).set(objects)
+    search_services.index_challenge(challenge.pk)
     return challenge
 
 
@@ -241,6 +244,7 @@ def challenge_delete(*, actor: User, challenge_id: int) -> None:
         raise PermissionDenied("A challenge with solutions stays; ask staff to close it.")
     challenge.deleted_at = timezone.now()
     challenge.save(update_fields=["deleted_at", "updated_at"])
+    search_services.index_challenge(challenge.pk)
 
 
 def challenge_record_view(*, challenge_id: int) -> None:
@@ -300,6 +304,7 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
     events.record(
         "solution.created", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk
     )
+    search_services.index_solution(solution.pk)
     return solution
 
 
@@ -316,6 +321,7 @@ def solution_update(*, actor: User, solution_id: int, data: Mapping[str, Any]) -
     solution.body_html = render_markdown(body)
     solution.save(update_fields=["body", "body_html", "updated_at"])
     _touch(solution.challenge)
+    search_services.index_solution(solution.pk)
     return solution
 
 
@@ -333,6 +339,7 @@ def solution_delete(*, actor: User, solution_id: int) -> None:
     solution.save(update_fields=["deleted_at", "updated_at"])
     if not solution.is_hidden:
         _touch(challenge, solution_count=-1)
+    search_services.index_challenge(challenge.pk)
 
 
 def _accept_events(challenge: Challenge, solution: Solution, acceptor: User) -> None:
@@ -415,6 +422,7 @@ def solution_accept(*, actor: User, solution_id: int) -> Solution:
     events.record(
         "solution.accepted", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk
     )
+    search_services.index_challenge(challenge.pk)
     return solution
 
 
@@ -431,6 +439,7 @@ def solution_unaccept(*, actor: User, solution_id: int) -> Solution:
             "This solution is not accepted.", errors={"solution": ["Not accepted."]}
         )
     _unaccept(challenge, solution)
+    search_services.index_challenge(challenge.pk)
     return solution
 
 
@@ -706,6 +715,7 @@ def challenge_close(*, actor: User, challenge_id: int, reason: Any = None) -> Ch
         challenge=challenge,
         reason=note,
     )
+    search_services.index_challenge(challenge.pk)
     return challenge
 
 
@@ -732,6 +742,7 @@ def challenge_reopen(*, actor: User, challenge_id: int, reason: Any = None) -> C
         challenge=challenge,
         reason=note,
     )
+    search_services.index_challenge(challenge.pk)
     return challenge
 
 
@@ -764,6 +775,7 @@ def challenge_mark_duplicate(
         reason=note,
         details={"original": original.pk},
     )
+    search_services.index_challenge(challenge.pk)
     return challenge
 
 
@@ -816,6 +828,7 @@ def content_hide(
         challenge=challenge,
         reason=note,
     )
+    search_services.index_challenge(challenge.pk)
     return content  # type: ignore[no-any-return]
 
 

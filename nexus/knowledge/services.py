@@ -17,6 +17,7 @@ from nexus.core.markdown import render_markdown
 from nexus.core.permissions import is_staff
 from nexus.knowledge import permissions
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
+from nexus.search import services as search_services
 
 TITLE_MAX = 200
 BODY_MAX = 100_000
@@ -326,6 +327,7 @@ def guide_create(*, actor: User, data: Mapping[str, Any]) -> Guide:
         getattr(guide, field).set(objects)
     _write_revision(guide, editor=actor, message=message)
     guide.save(update_fields=["current_revision", "revision_count"])
+    search_services.index_guide(guide.pk)
     return guide
 
 
@@ -380,6 +382,7 @@ def guide_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Guide:
     guide.save()
     for field, objects in related.items():
         getattr(guide, field).set(objects)
+    search_services.index_guide(guide.pk)
     return guide
 
 
@@ -425,6 +428,7 @@ def guide_revision_restore(
         restored_from=revision,
     )
     guide.save()
+    search_services.index_guide(guide.pk)
     return guide
 
 
@@ -442,6 +446,7 @@ def guide_delete(*, actor: User, slug: str) -> None:
     guide.deleted_at = timezone.now()
     guide.deleted_by = actor
     guide.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    search_services.index_guide(guide.pk)
 
 
 @invalidates("guides", "reference")
@@ -456,6 +461,7 @@ def guide_undelete(*, actor: User, slug: str) -> Guide:
     guide.deleted_at = None
     guide.deleted_by = None
     guide.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    search_services.index_guide(guide.pk)
     return guide
 
 

@@ -1,0 +1,547 @@
+"""Search reads: full text across guides, challenges, solutions, channel messages
+and people, and typo-tolerant title suggestions.
+
+`search` and `suggest` are the one entry point each; below them each database
+has its own implementation, with the same answers in the same shape.
+
+PostgreSQL: `websearch_to_tsquery('english', q)` (so quoted phrases, `-word`
+and `or` work) against the documents' weighted vectors (title A, body B,
+keywords C) through their GIN index; ranked by `ts_rank` times the
+document's boost, which puts solved challenges and accepted solutions first
+among equals; snippets by `ts_headline`. `ts_rank` rather than `ts_rank_cd`:
+cover density scores a match only by the shortest stretch holding every word,
+so a challenge that states its problem over a few paragraphs ("docker compose
+database connection") fell behind shorter texts that merely mention the words
+together; `ts_rank` weighs each pair of nearby words, and the field weights.
+Suggestions by trigram word similarity of titles through a trigram GIN index,
+so "dokcer" finds Docker.
+
+SQLite (the embedded default): each word or quoted phrase must appear in the
+title, body or keywords (`-word` excludes, `or` separates alternatives),
+ranked by where the words appear (title over keywords over body) times the
+boost, with a naive highlight; suggestions are titles containing every word.
+
+Bad input, the same on both:
+
+- `q` missing or blank, or longer than 200 characters: ValidationError (400).
+- `q` with no letter or digit (only punctuation or operators): no results,
+  and no query is run.
+- a query PostgreSQL cannot answer from the index (only stop words, only
+  exclusions such as `-docker`): no results, without touching the table.
+- unknown `type` or `technology`, a `limit` that is not a positive integer, a
+  cursor that is not one we gave: ValidationError (400). `limit` above 50 is 50.
+
+Every viewer sees only what the owning apps let them read: published guides,
+visible posts and people for everyone; public channel messages for anyone
+signed in; staff everything; drafts for their editors (`visible_guides`),
+private channel messages for members (`readable_channels`), hidden posts for
+their authors (as `challenges.permissions.visible` decides, recorded on the
+document when it is written).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.conf import settings
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Substr
+from django.utils.html import escape
+
+from nexus.collaboration.models import Channel
+from nexus.collaboration.permissions import readable_channels
+from nexus.core.errors import ValidationError
+from nexus.core.permissions import is_staff
+from nexus.knowledge.models import Guide, Technology
+from nexus.knowledge.permissions import visible_guides
+from nexus.search.models import SearchDocument
+from nexus.search.services import MARK_END, MARK_START, SEARCH_CONFIG
+
+Kind = SearchDocument.Kind
+Audience = SearchDocument.Audience
+
+Q_MAX: Final = 200
+LIMIT_DEFAULT: Final = 20
+LIMIT_MAX: Final = 50
+SUGGEST_LIMIT: Final = 8
+# Titles are suggested from these kinds: the ones whose titles people write.
+SUGGEST_KINDS: Final = (Kind.GUIDE, Kind.CHALLENGE)
+# Low enough for a swapped pair of letters in a short word ("dokcer" scores 0.29
+# against "Docker"), high enough to keep unrelated titles out.
+SUGGEST_SIMILARITY: Final = 0.25
+# ts_rank normalisation 1: divide by 1 + log(length), so a long guide that
+# mentions a word often does not outrank a short challenge about it.
+RANK_NORMALIZATION: Final = 1
+# ts_headline reads at most this much of a body: its cost grows with the text.
+HEADLINE_SOURCE_MAX: Final = 20_000
+SNIPPET_CHARS: Final = 240
+
+_CONTROL_RE: Final = re.compile(r"[\x00-\x1f\x7f]")
+_WORD_RE: Final = re.compile(r"\w+")
+_TOKEN_RE: Final = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    type: str
+    id: int
+    slug: str | None
+    title: str
+    snippet: str  # safe HTML: matches in <mark>, everything else escaped
+    url: str
+    score: float
+    status: str | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: list[SearchResult]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    type: str
+    id: int
+    slug: str | None
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class _Params:
+    text: str
+    kind: str | None
+    technology_id: int | None
+    limit: int
+    after: tuple[float, int] | None
+
+
+# --- Input ----------------------------------------------------------------------------------
+
+
+def _query_text(q: Any) -> str:
+    if not isinstance(q, str) or not q.strip():
+        raise ValidationError(errors={"q": ["Type something to search for."]})
+    if len(q) > Q_MAX:
+        raise ValidationError(errors={"q": [f"At most {Q_MAX} characters (got {len(q)})."]})
+    return _CONTROL_RE.sub(" ", q).strip()
+
+
+def _limit(value: Any) -> int:
+    if value in (None, ""):
+        return LIMIT_DEFAULT
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        limit = 0
+    if isinstance(value, bool) or limit < 1:
+        raise ValidationError(errors={"limit": [f"A whole number from 1 to {LIMIT_MAX}."]})
+    return min(limit, LIMIT_MAX)
+
+
+def encode_cursor(score: float, document_id: int) -> str:
+    raw = json.dumps([score, document_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: Any) -> tuple[float, int] | None:
+    if cursor in (None, ""):
+        return None
+    invalid = ValidationError(
+        "The cursor is not valid; start again from the first page.",
+        errors={"cursor": ["Invalid cursor."]},
+    )
+    if not isinstance(cursor, str) or len(cursor) > 100:
+        raise invalid
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError) as exc:
+        raise invalid from exc
+    if (
+        not isinstance(decoded, list)
+        or len(decoded) != 2
+        or isinstance(decoded[0], bool)
+        or not isinstance(decoded[0], int | float)
+        or not math.isfinite(decoded[0])
+        or isinstance(decoded[1], bool)
+        or not isinstance(decoded[1], int)
+    ):
+        raise invalid
+    return float(decoded[0]), decoded[1]
+
+
+def _params(*, q: Any, type: Any, technology: Any, limit: Any, cursor: Any) -> tuple[_Params, bool]:
+    """Checked input, and whether it can match anything at all."""
+    text = _query_text(q)
+    errors: dict[str, list[str]] = {}
+    if type not in (None, "") and type not in Kind.values:
+        errors["type"] = [f"One of: {', '.join(Kind.values)}."]
+    try:
+        size = _limit(limit)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+        size = LIMIT_DEFAULT
+    technology_id: int | None = None
+    if technology not in (None, ""):
+        if not isinstance(technology, str) or len(technology) > 80:
+            errors["technology"] = ["A technology slug."]
+        else:
+            technology_id = (
+                Technology.objects.filter(slug=technology).values_list("pk", flat=True).first()
+            )
+            if technology_id is None:
+                errors["technology"] = [f"No technology '{technology}'."]
+    if errors:
+        raise ValidationError(errors=errors)
+    params = _Params(
+        text=text,
+        kind=type or None,
+        technology_id=technology_id,
+        limit=size,
+        after=_decode_cursor(cursor),
+    )
+    return params, bool(_WORD_RE.search(text))
+
+
+# --- Who sees what ----------------------------------------------------------------------------
+
+
+def _restricted_rules(viewer: Any) -> Q:
+    """The restricted documents a signed-in viewer may read: hidden posts they
+    wrote (the document's `reader_id`), drafts they edit, messages of private
+    channels they belong to. Each subquery is bounded by the viewer's own drafts
+    and channels, so it stays small however large the index grows."""
+    drafts = visible_guides(Guide.objects.filter(status=Guide.Status.DRAFT), viewer)
+    private = readable_channels(Channel.objects.filter(kind=Channel.Kind.PRIVATE), viewer)
+    return (
+        Q(kind__in=(Kind.CHALLENGE, Kind.SOLUTION), reader_id=viewer.pk)
+        | Q(kind=Kind.GUIDE, object_id__in=drafts.values("pk"))
+        | Q(kind=Kind.MESSAGE, channel_id__in=private.values("pk"))
+    )
+
+
+def visible_documents(viewer: Any) -> QuerySet[SearchDocument]:
+    """The documents `viewer` may find."""
+    documents = SearchDocument.objects.all()
+    if is_staff(viewer):
+        return documents
+    if not getattr(viewer, "is_authenticated", False):
+        return documents.filter(audience=Audience.EVERYONE)
+    return documents.filter(
+        Q(audience__in=(Audience.EVERYONE, Audience.MEMBERS))
+        | (Q(audience=Audience.RESTRICTED) & _restricted_rules(viewer))
+    )
+
+
+def _narrowed(documents: QuerySet[SearchDocument], params: _Params) -> QuerySet[SearchDocument]:
+    if params.kind:
+        documents = documents.filter(kind=params.kind)
+    if params.technology_id is not None:
+        documents = documents.filter(technologies=params.technology_id)
+    return documents
+
+
+def _after(documents: QuerySet[SearchDocument], params: _Params) -> QuerySet[SearchDocument]:
+    if params.after is None:
+        return documents
+    score, document_id = params.after
+    return documents.filter(Q(score__lt=score) | Q(score=score, pk__lt=document_id))
+
+
+def _page(rows: list[dict[str, Any]], params: _Params, snippet: Any) -> SearchPage:
+    more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    results = [
+        SearchResult(
+            type=row["kind"],
+            id=row["object_id"],
+            slug=row["slug"] or None,
+            title=row["title"],
+            snippet=snippet(row),
+            url=row["url"],
+            score=round(row["score"], 6),
+            status=row["status"] or None,
+        )
+        for row in rows
+    ]
+    next_cursor = encode_cursor(rows[-1]["score"], rows[-1]["pk"]) if more and rows else None
+    return SearchPage(results=results, next_cursor=next_cursor)
+
+
+ROW_FIELDS: Final = ("pk", "kind", "object_id", "slug", "title", "url", "status", "score")
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+class _Indexable(Func):
+    """True when the query has a part the GIN index can answer: not only stop
+    words, not only exclusions. A constant, so PostgreSQL checks it once, before
+    any scan (a One-Time Filter), and an unindexable query reads nothing."""
+
+    template = "querytree(%(expressions)s) NOT IN ('T', '')"
+    output_field = BooleanField()
+
+
+def _websearch(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def postgres_search_queryset(viewer: Any, params: _Params) -> QuerySet[SearchDocument]:
+    """The ranked documents for `params`, through the GIN index; public so that
+    tests and benchmarks can EXPLAIN it."""
+    query = _websearch(params.text)
+    rank = SearchRank(F("search_vector"), query, normalization=Value(RANK_NORMALIZATION))
+    documents = (
+        _narrowed(visible_documents(viewer), params)
+        .filter(_Indexable(query), search_vector=query)
+        .annotate(score=rank * F("boost"))
+    )
+    # ts_headline is expensive, so PostgreSQL runs it only on the rows the
+    # LIMIT keeps, after the sort.
+    return (
+        _after(documents, params)
+        .annotate(
+            snippet=SearchHeadline(
+                Substr("body", 1, HEADLINE_SOURCE_MAX),
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+        .order_by("-score", "-pk")
+    )
+
+
+def _marked(headline: str) -> str:
+    return escape(headline).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def _postgres_search(viewer: Any, params: _Params) -> SearchPage:
+    rows = list(
+        postgres_search_queryset(viewer, params).values(*ROW_FIELDS, "snippet")[: params.limit + 1]
+    )
+    return _page(rows, params, lambda row: _marked(row["snippet"] or ""))
+
+
+def postgres_suggest_queryset(viewer: Any, text: str) -> QuerySet[SearchDocument]:
+    """Titles like `text`, through the trigram index; public for EXPLAIN."""
+    return (
+        visible_documents(viewer)
+        .filter(kind__in=SUGGEST_KINDS)
+        .filter(TrigramWordSimilar(F("title"), Value(text)))
+        .annotate(similarity=TrigramWordSimilarity(text, "title"))
+        .order_by("-similarity", "-boost", "-pk")
+    )
+
+
+def _postgres_suggest(viewer: Any, text: str) -> list[Mapping[str, Any]]:
+    # The `%>` operator is what the index answers; its threshold is a setting,
+    # lowered for this transaction only.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(SUGGEST_SIMILARITY)],
+        )
+        return list(
+            postgres_suggest_queryset(viewer, text).values(
+                "kind", "object_id", "slug", "title", "url"
+            )[:SUGGEST_LIMIT]
+        )
+
+
+# --- SQLite (and any other database) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Alternative:
+    required: tuple[str, ...]
+    excluded: tuple[str, ...]
+
+
+def _alternatives(text: str) -> list[_Alternative]:
+    """Web-search syntax, read simply: words and "quoted phrases" are required,
+    `-word` excluded, `or` separates alternatives. Alternatives that require
+    nothing are dropped, as they could only be answered by reading everything."""
+    groups: list[tuple[list[str], list[str]]] = [([], [])]
+    for match in _TOKEN_RE.finditer(text):
+        negated, phrase, token = match.group(1), match.group(2), match.group(3)
+        required, excluded = groups[-1]
+        if phrase is not None:
+            words = " ".join(_WORD_RE.findall(phrase))
+            if words:
+                (excluded if negated else required).append(words)
+        elif token.lower() == "or":
+            groups.append(([], []))
+        elif token.startswith("-"):
+            words = " ".join(_WORD_RE.findall(token))
+            if words:
+                excluded.append(words)
+        else:
+            required.extend(_WORD_RE.findall(token))
+    return [
+        _Alternative(tuple(dict.fromkeys(req)), tuple(dict.fromkeys(exc)))
+        for req, exc in groups
+        if req
+    ]
+
+
+def _contains(term: str) -> Q:
+    return Q(title__icontains=term) | Q(keywords__icontains=term) | Q(body__icontains=term)
+
+
+def _points(term: str) -> CombinedExpression:
+    """Where `term` appears: the title counts most, then keywords, then the body.
+    Solutions and messages borrow their titles (their challenge's, their
+    channel's), which count as keywords, as on PostgreSQL."""
+    own_title = Q(kind__in=(Kind.GUIDE, Kind.CHALLENGE, Kind.USER))
+
+    def case(*whens: When) -> Case:
+        return Case(*whens, default=Value(0.0), output_field=FloatField())
+
+    return case(
+        When(own_title & Q(title__icontains=term), then=Value(3.0)),
+        When(Q(title__icontains=term) | Q(keywords__icontains=term), then=Value(2.0)),
+    ) + case(When(body__icontains=term, then=Value(1.0)))
+
+
+def _fallback_search(viewer: Any, params: _Params) -> SearchPage:
+    alternatives = _alternatives(params.text)
+    if not alternatives:
+        return SearchPage(results=[], next_cursor=None)
+    matches = Q()
+    for alternative in alternatives:
+        condition = Q()
+        for term in alternative.required:
+            condition &= _contains(term)
+        for term in alternative.excluded:
+            condition &= ~_contains(term)
+        matches |= condition
+    terms = list(dict.fromkeys(t for a in alternatives for t in a.required))
+    points = sum((_points(term) for term in terms), start=Value(0.0, output_field=FloatField()))
+    documents = (
+        _narrowed(visible_documents(viewer), params)
+        .filter(matches)
+        .annotate(score=points * F("boost"))
+    )
+    rows = list(
+        _after(documents, params)
+        .order_by("-score", "-pk")
+        .values(*ROW_FIELDS, "body")[: params.limit + 1]
+    )
+    return _page(rows, params, lambda row: naive_snippet(row["body"], terms))
+
+
+def naive_snippet(body: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
+    """About `width` characters of `body` around the first match of a term, escaped,
+    with the matches in <mark>."""
+    if not terms:
+        return escape(body[:width])
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    first = pattern.search(body)
+    start = 0
+    if first is not None and first.start() > width // 3:
+        start = body.rfind(" ", 0, first.start() - width // 3) + 1
+    end = min(len(body), start + width)
+    if end < len(body) and " " in body[start:end]:
+        end = body.rfind(" ", start, end)
+    window = body[start:end]
+    parts: list[str] = ["…" if start else ""]
+    position = 0
+    for match in pattern.finditer(window):
+        parts.append(escape(window[position : match.start()]))
+        parts.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    parts.append(escape(window[position:]))
+    parts.append("…" if end < len(body) else "")
+    return "".join(parts)
+
+
+def _fallback_suggest(viewer: Any, text: str) -> list[Mapping[str, Any]]:
+    words = list(dict.fromkeys(w for w in _WORD_RE.findall(text) if len(w) > 1))[:6]
+    if not words:
+        return []
+    titles = visible_documents(viewer).filter(kind__in=SUGGEST_KINDS)
+    for word in words:
+        titles = titles.filter(title__icontains=word)
+    return list(
+        titles.order_by("-boost", "-pk").values("kind", "object_id", "slug", "title", "url")[
+            :SUGGEST_LIMIT
+        ]
+    )
+
+
+# --- The entry points ----------------------------------------------------------------------------
+
+
+def search(
+    *,
+    viewer: Any,
+    q: Any,
+    type: Any = None,
+    technology: Any = None,
+    limit: Any = None,
+    cursor: Any = None,
+) -> SearchPage:
+    """A page of what `viewer` may read matching `q`, best first, and the cursor of
+    the next page (None on the last). `type` is one of the kinds, `technology` a
+    technology slug. One query (two with `technology`). Raises ValidationError."""
+    params, searchable = _params(q=q, type=type, technology=technology, limit=limit, cursor=cursor)
+    if not searchable:
+        return SearchPage(results=[], next_cursor=None)
+    if settings.IS_POSTGRES:
+        return _postgres_search(viewer, params)
+    return _fallback_search(viewer, params)
+
+
+def suggest(*, viewer: Any, q: Any) -> list[Suggestion]:
+    """Up to 8 titles of guides and challenges `viewer` may read that look like `q`,
+    typos tolerated on PostgreSQL. Raises ValidationError for a missing or long `q`."""
+    text = _query_text(q)
+    if not _WORD_RE.search(text):
+        return []
+    rows = (
+        _postgres_suggest(viewer, text) if settings.IS_POSTGRES else _fallback_suggest(viewer, text)
+    )
+    return [
+        Suggestion(
+            type=row["kind"],
+            id=row["object_id"],
+            slug=row["slug"] or None,
+            title=row["title"],
+            url=row["url"],
+        )
+        for row in rows
+    ]

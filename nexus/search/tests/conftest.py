@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from nexus.challenges import services as challenge_services
+from nexus.collaboration.services import channels as channel_services
+from nexus.knowledge import services as knowledge_services
+from nexus.knowledge.tests.factories import TechnologyFactory
+from nexus.search import services
+
+SEARCH_URL = "/api/v1/search/"
+SUGGEST_URL = "/api/v1/search/suggest/"
+
+
+def found(response: Any) -> list[tuple[str, int]]:
+    """The (type, id) of each result of a search response, in order."""
+    assert response.status_code == 200, response.content
+    return [(result["type"], result["id"]) for result in response.json()["results"]]
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    """The demo content, indexed. Demo people are created without the account
+    services, so their documents come from a rebuild, as after any bulk load."""
+    call_command("load_demo", stdout=io.StringIO())
+    services.reindex(kinds=["user"])
+
+
+@pytest.fixture
+def staff(user_factory: Any) -> Any:
+    return user_factory(username="staff-one", role="staff")
+
+
+@pytest.fixture
+def mentor(user_factory: Any) -> Any:
+    return user_factory(username="mentor-one", role="mentor")
+
+
+@pytest.fixture
+def other(user_factory: Any) -> Any:
+    return user_factory(username="learner-two")
+
+
+@pytest.fixture
+def docker_tech(db: None) -> Any:
+    return TechnologyFactory.create(name="Docker", slug="docker", category="container")
+
+
+@pytest.fixture
+def celery_tech(db: None) -> Any:
+    return TechnologyFactory.create(name="Celery", slug="celery", category="messaging")
+
+
+@pytest.fixture
+def write_challenge(learner: Any) -> Any:
+    def write(author: Any = None, **data: Any) -> Any:
+        fields = {
+            "title": "Workers keep dying on the nightly import",
+            "body": "The import task stops halfway every night.",
+            **data,
+        }
+        return challenge_services.challenge_create(actor=author or learner, data=fields)
+
+    return write
+
+
+@pytest.fixture
+def write_guide(learner: Any) -> Any:
+    def write(author: Any = None, **data: Any) -> Any:
+        fields = {"title": "Reading query plans", "body": "EXPLAIN shows the plan.", **data}
+        return knowledge_services.guide_create(actor=author or learner, data=fields)
+
+    return write
+
+
+@pytest.fixture
+def open_channel(learner: Any) -> Any:
+    def open_(slug: str, kind: str = "public", owner: Any = None) -> Any:
+        return channel_services.channel_create(
+            actor=owner or learner, data={"name": slug, "slug": slug, "kind": kind}
+        )
+
+    return open_
+
+
+@pytest.fixture
+def post(learner: Any) -> Any:
+    def post_(slug: str, body: str, author: Any = None) -> Any:
+        return channel_services.message_post(
+            actor=author or learner, slug=slug, data={"body": body}
+        )
+
+    return post_

@@ -1,0 +1,250 @@
+"""The writing services keep the search documents current, in their transaction."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from nexus.accounts import services as account_services
+from nexus.challenges import services as challenge_services
+from nexus.collaboration.models import Message
+from nexus.collaboration.services import channels as channel_services
+from nexus.knowledge import services as knowledge_services
+from nexus.search import services
+from nexus.search.models import SearchDocument
+
+pytestmark = pytest.mark.django_db
+
+
+def document(kind, object_id):
+    return SearchDocument.objects.filter(kind=kind, object_id=object_id).first()
+
+
+def technology_slugs(doc):
+    return sorted(doc.technologies.values_list("slug", flat=True))
+
+
+def test_a_challenge_is_indexed_as_it_is_written_edited_and_moderated(
+    learner, other, staff, write_challenge, docker_tech, celery_tech
+):
+    challenge = write_challenge(
+        title="Compose cannot reach the database", technologies=["docker"], tags=["networking"]
+    )
+    doc = document("challenge", challenge.pk)
+    assert doc.title == "Compose cannot reach the database"
+    assert doc.audience == "everyone"
+    assert doc.status == "open"
+    assert doc.url == f"/api/v1/challenges/{challenge.pk}/"
+    assert "Docker" in doc.keywords
+    assert "networking" in doc.keywords
+    assert technology_slugs(doc) == ["docker"]
+
+    challenge_services.challenge_update(
+        actor=learner,
+        challenge_id=challenge.pk,
+        data={
+            "title": "Workers cannot reach the broker",
+            "technologies": ["celery"],
+            "base_revision": challenge.current_revision_id,
+        },
+    )
+    doc = document("challenge", challenge.pk)
+    assert doc.title == "Workers cannot reach the broker"
+    assert technology_slugs(doc) == ["celery"]
+
+    challenge_services.challenge_close(actor=staff, challenge_id=challenge.pk)
+    assert document("challenge", challenge.pk).status == "closed"
+    challenge_services.challenge_reopen(actor=staff, challenge_id=challenge.pk)
+    assert document("challenge", challenge.pk).status == "open"
+
+    challenge_services.content_hide(
+        actor=staff, target="challenge", target_id=challenge.pk, reason="Spam."
+    )
+    doc = document("challenge", challenge.pk)
+    assert (doc.audience, doc.reader_id) == ("restricted", learner.pk)
+
+    challenge_services.challenge_delete(actor=staff, challenge_id=challenge.pk)
+    assert document("challenge", challenge.pk) is None
+
+
+def test_accepting_a_solution_boosts_it_and_its_challenge_and_moving_the_mark_moves_it(
+    learner, other, user_factory, write_challenge
+):
+    challenge = write_challenge()
+    first = challenge_services.solution_create(
+        actor=other, challenge_id=challenge.pk, data={"body": "Split the import."}
+    )
+    second = challenge_services.solution_create(
+        actor=user_factory(), challenge_id=challenge.pk, data={"body": "Raise the limit."}
+    )
+    assert document("solution", first.pk).title == f"Solution: {challenge.title}"
+    assert document("solution", first.pk).url == f"/api/v1/solutions/{first.pk}/"
+
+    challenge_services.solution_accept(actor=learner, solution_id=first.pk)
+    assert document("challenge", challenge.pk).status == "solved"
+    assert document("challenge", challenge.pk).boost == services.BOOST_SOLVED
+    assert document("solution", first.pk).status == "accepted"
+    assert document("solution", first.pk).boost == services.BOOST_ACCEPTED
+
+    challenge_services.solution_accept(actor=learner, solution_id=second.pk)
+    assert document("solution", first.pk).status == ""
+    assert document("solution", first.pk).boost == 1.0
+    assert document("solution", second.pk).status == "accepted"
+
+    challenge_services.solution_unaccept(actor=learner, solution_id=second.pk)
+    assert document("challenge", challenge.pk).status == "open"
+    assert document("challenge", challenge.pk).boost == 1.0
+
+    challenge_services.solution_update(
+        actor=other, solution_id=first.pk, data={"body": "Use smaller batches."}
+    )
+    assert document("solution", first.pk).body == "Use smaller batches."
+
+    challenge_services.solution_delete(actor=other, solution_id=first.pk)
+    assert document("solution", first.pk) is None
+    assert document("solution", second.pk) is not None
+
+
+def test_a_duplicate_ranks_below_its_original(learner, staff, write_challenge):
+    original = write_challenge(title="Celery tasks time out on large files")
+    duplicate = write_challenge(title="Celery tasks time out on big files")
+
+    challenge_services.challenge_mark_duplicate(
+        actor=staff, challenge_id=duplicate.pk, original_id=original.pk
+    )
+
+    doc = document("challenge", duplicate.pk)
+    assert doc.status == "duplicate"
+    assert doc.boost < document("challenge", original.pk).boost
+
+
+def test_a_guide_is_indexed_through_draft_publication_restore_and_delete(
+    learner, staff, write_guide
+):
+    guide = write_guide(title="Reading query plans", body="Start with **EXPLAIN**.")
+    doc = document("guide", guide.pk)
+    assert (doc.audience, doc.status, doc.slug) == ("restricted", "draft", guide.slug)
+    assert doc.body == "Start with EXPLAIN."  # markup gone, text kept
+
+    first_revision = guide.current_revision_id
+    guide = knowledge_services.guide_update(
+        actor=learner,
+        slug=guide.slug,
+        data={
+            "status": "published",
+            "title": "Reading PostgreSQL plans",
+            "base_revision": first_revision,
+        },
+    )
+    doc = document("guide", guide.pk)
+    assert (doc.audience, doc.status, doc.title) == ("everyone", "published", guide.title)
+
+    knowledge_services.guide_revision_restore(
+        actor=learner, slug=guide.slug, revision_id=first_revision
+    )
+    assert document("guide", guide.pk).title == "Reading query plans"
+
+    knowledge_services.guide_delete(actor=learner, slug=guide.slug)
+    assert document("guide", guide.pk) is None
+    knowledge_services.guide_undelete(actor=staff, slug=guide.slug)
+    assert document("guide", guide.pk).audience == "everyone"
+
+
+def test_a_message_is_indexed_as_it_is_posted_edited_and_deleted(
+    learner, open_channel, post, docker_tech
+):
+    channel_services.channel_create(
+        actor=learner,
+        data={"name": "Docker help", "slug": "docker-help", "technology": "docker"},
+    )
+    open_channel("secret-room", kind="private")
+    message = post("docker-help", "How do I **shrink** my image?")
+    secret = post("secret-room", "Our plans")
+
+    doc = document("message", message.pk)
+    assert doc.title == "#docker-help: How do I shrink my image?"
+    assert doc.url == f"/api/v1/channels/docker-help/messages/{message.pk}/"
+    assert (doc.audience, doc.channel_id) == ("members", message.channel_id)
+    assert technology_slugs(doc) == ["docker"]
+    assert document("message", secret.pk).audience == "restricted"
+
+    channel_services.message_edit(
+        actor=learner, message_id=message.pk, data={"body": "Multi-stage builds?"}
+    )
+    assert document("message", message.pk).body == "Multi-stage builds?"
+
+    channel_services.message_delete(actor=learner, message_id=message.pk)
+    assert document("message", message.pk) is None
+
+
+def test_a_person_is_indexed_when_registering_and_editing_their_profile(db):
+    user = account_services.user_register(
+        email="ada@example.org", username="ada", password="a-long-test-password-42"
+    )
+    assert document("user", user.pk).title == "@ada"
+
+    account_services.profile_update(
+        user=user, data={"display_name": "Ada Lovelace", "bio": "Engines.", "skills": ["Rust"]}
+    )
+
+    doc = document("user", user.pk)
+    assert doc.title == "Ada Lovelace (@ada)"
+    assert doc.body == "Engines."
+    assert "Rust" in doc.keywords
+    assert doc.url == "/api/v1/users/ada/"
+
+
+def test_indexing_what_does_not_exist_removes_nothing_else_and_fails_nothing(write_challenge):
+    challenge = write_challenge()
+
+    services.index_challenge(10**9)
+    services.index_solution(10**9)
+    services.index_guide(10**9)
+    services.index_message(10**9)
+    services.index_user(10**9)
+
+    assert list(SearchDocument.objects.values_list("kind", "object_id")) == [
+        ("challenge", challenge.pk)
+    ]
+
+
+def test_text_that_could_pass_for_a_highlight_marker_is_not_stored(write_challenge):
+    challenge = write_challenge(body=f"Sneaky {services.MARK_START}mark{services.MARK_END} here")
+
+    body = document("challenge", challenge.pk).body
+
+    assert services.MARK_START not in body
+    assert services.MARK_END not in body
+
+
+def test_a_rebuild_writes_what_bulk_loads_missed_and_drops_what_is_gone(
+    learner, write_challenge, open_channel, post
+):
+    challenge = write_challenge()
+    open_channel("general")
+    message = post("general", "Hello")
+    SearchDocument.objects.filter(kind="challenge").delete()
+    Message.objects.filter(pk=message.pk).delete()  # gone without the services
+
+    counts = services.reindex(batch_size=1)
+    again = services.reindex()
+
+    assert document("challenge", challenge.pk) is not None
+    assert document("message", message.pk) is None
+    assert counts == again
+    assert counts["challenge"] == 1
+    assert counts["message"] == 0
+
+
+def test_the_rebuild_command_takes_kinds_and_refuses_unknown_ones(write_challenge, capsys):
+    write_challenge()
+    SearchDocument.objects.all().delete()
+
+    call_command("reindex", "--kind", "challenge", "--kind", "guide")
+
+    out = capsys.readouterr().out
+    assert "challenge: 1 document(s)" in out
+    assert "guide: 0 document(s)" in out
+    assert "user:" not in out
+    with pytest.raises(ValueError, match="Unknown kinds"):
+        services.reindex(kinds=["comment"])

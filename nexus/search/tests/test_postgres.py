@@ -1,0 +1,262 @@
+"""What only PostgreSQL does: web-search syntax, ranking, typo-tolerant
+suggestions, and every search answered through an index, never a full scan."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+
+from nexus.challenges import services as challenge_services
+from nexus.challenges.models import Challenge
+from nexus.search import selectors, services
+from nexus.search.tests.conftest import SEARCH_URL, SUGGEST_URL, found
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def titles(response):
+    assert response.status_code == 200, response.content
+    return [result["title"] for result in response.json()["results"]]
+
+
+def test_a_quoted_phrase_matches_the_words_together_and_in_order(api_client, demo):
+    phrase = found(api_client.get(SEARCH_URL, {"q": '"service name"'}))
+    reversed_words = found(api_client.get(SEARCH_URL, {"q": '"name service"'}))
+    loose = found(api_client.get(SEARCH_URL, {"q": "service name"}))
+
+    assert phrase
+    assert set(phrase) < set(loose)
+    assert reversed_words == []
+
+
+def test_a_minus_excludes_what_mentions_a_word(api_client, demo):
+    docker = found(api_client.get(SEARCH_URL, {"q": "docker"}))
+    without_compose = found(api_client.get(SEARCH_URL, {"q": "docker -compose"}))
+    dockerizing = Challenge.objects.get(title__startswith="Dockerizing").pk
+
+    assert ("challenge", dockerizing) in docker
+    assert without_compose
+    assert ("challenge", dockerizing) not in without_compose
+    assert set(without_compose) < set(docker)
+
+
+def test_or_finds_either_word(api_client, demo):
+    celery = set(found(api_client.get(SEARCH_URL, {"q": "flower"})))
+    graphql = set(found(api_client.get(SEARCH_URL, {"q": "swagger"})))
+    either = set(found(api_client.get(SEARCH_URL, {"q": "flower or swagger"})))
+
+    assert celery
+    assert graphql
+    assert either == celery | graphql
+
+
+def test_a_solved_challenge_outranks_an_open_one_saying_the_same(
+    api_client, learner, other, write_challenge
+):
+    text = {"title": "Migrations deadlock on deploy", "body": "Two migrations lock a table."}
+    open_one = write_challenge(**text)
+    solved = write_challenge(**text)
+    answer = challenge_services.solution_create(
+        actor=other, challenge_id=solved.pk, data={"body": "Run migrations one at a time."}
+    )
+    other_answer = challenge_services.solution_create(
+        actor=other, challenge_id=open_one.pk, data={"body": "Run migrations one at a time."}
+    )
+    challenge_services.solution_accept(actor=learner, solution_id=answer.pk)
+
+    challenges = found(
+        api_client.get(SEARCH_URL, {"q": "migrations deadlock", "type": "challenge"})
+    )
+    solutions = found(api_client.get(SEARCH_URL, {"q": "migrations one at a time"}))
+
+    assert challenges == [("challenge", solved.pk), ("challenge", open_one.pk)]
+    assert solutions.index(("solution", answer.pk)) < solutions.index(("solution", other_answer.pk))
+
+
+def test_snippets_come_from_the_matching_passage(api_client, demo):
+    result = api_client.get(SEARCH_URL, {"q": "pg_isready health check"}).json()["results"][0]
+
+    assert "<mark>health</mark>" in result["snippet"]
+    assert "<mark>check</mark>" in result["snippet"].lower()
+
+
+@pytest.mark.parametrize("typo", ["dokcer", "Dockr", "dockerising", "DOCKERIZNG"])
+def test_suggestions_forgive_typos(api_client, demo, typo):
+    suggestions = titles(api_client.get(SUGGEST_URL, {"q": typo}))
+
+    assert suggestions[:2]
+    assert all(title.startswith("Dockerizing") for title in suggestions[:2])
+
+
+def test_suggestions_for_a_misspelt_phrase_find_the_closest_title(api_client, demo):
+    suggestions = titles(api_client.get(SUGGEST_URL, {"q": "asynchronus taks celry"}))
+
+    assert suggestions[0].startswith("Managing asynchronous tasks with Celery")
+
+
+def test_suggestions_are_two_queries(api_client, demo, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the similarity threshold, the titles
+        api_client.get(SUGGEST_URL, {"q": "dokcer"})
+
+
+# --- Plans --------------------------------------------------------------------------------
+
+WORDS = [
+    "cache",
+    "queue",
+    "worker",
+    "broker",
+    "schema",
+    "index",
+    "migration",
+    "replica",
+    "shard",
+    "pool",
+    "socket",
+    "thread",
+    "request",
+    "response",
+    "token",
+    "session",
+    "cookie",
+    "header",
+    "payload",
+    "serializer",
+    "router",
+    "view",
+    "model",
+    "field",
+    "query",
+    "cursor",
+    "batch",
+    "retry",
+    "timeout",
+    "deadlock",
+    "latency",
+    "throughput",
+]
+
+
+@pytest.fixture
+def thousands(db):
+    """3,000 challenge documents written in batches as a rebuild writes them, a
+    few restricted; then the GIN pending lists merged and statistics taken, as
+    autovacuum does on a live database."""
+    rng = random.Random(7)
+
+    def entry(n, title, body, audience="everyone"):
+        return services.Entry(
+            kind="challenge",
+            object_id=n,
+            title=title,
+            heading=title,
+            body=body,
+            keywords="",
+            slug="",
+            url=f"/api/v1/challenges/{n}/",
+            status="open",
+            audience=audience,
+            boost=1.0,
+            technology_ids=(),
+            reader_id=n if audience == "restricted" else None,
+        )
+
+    entries = [
+        entry(
+            n,
+            " ".join(rng.choice(WORDS) for _ in range(8)),
+            " ".join(rng.choice(WORDS) for _ in range(120)),
+            "restricted" if n % 50 == 0 else "everyone",
+        )
+        for n in range(1, 3001)
+    ]
+    entries.append(entry(5000, "Dockerizing a legacy monolith", "unobtainium dockerizing"))
+    for start in range(0, len(entries), 1000):
+        services._write("challenge", entries[start : start + 1000], [])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('search_document_vector')")
+        cursor.execute("SELECT gin_clean_pending_list('search_document_title_trgm')")
+        cursor.execute("ANALYZE search_searchdocument")
+
+
+def plan(queryset, analyze=False):
+    return json.loads(queryset.explain(format="json", verbose=True, analyze=analyze))[0]["Plan"]
+
+
+def nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from nodes(child)
+
+
+def scans_of_documents(node):
+    return [
+        n["Node Type"] for n in nodes(node) if n.get("Relation Name") == "search_searchdocument"
+    ]
+
+
+def search_queryset(viewer, q, **filters):
+    params, _ = selectors._params(
+        q=q,
+        type=filters.get("type"),
+        technology=filters.get("technology"),
+        limit=None,
+        cursor=None,
+    )
+    return selectors.postgres_search_queryset(viewer, params).values(
+        *selectors.ROW_FIELDS, "snippet"
+    )[: params.limit + 1]
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "learner", "other", "staff"])
+def test_every_reader_searches_through_the_gin_index(request, thousands, reader, other):
+    viewer = AnonymousUser() if reader == "anonymous" else request.getfixturevalue(reader)
+
+    for q in ("unobtainium", "dockerizing legacy", '"legacy monolith"', "unobtainium -cache"):
+        root = plan(search_queryset(viewer, q))
+        scans = scans_of_documents(root)
+        assert scans == ["Bitmap Heap Scan"], (q, scans)
+        index_scans = [n for n in nodes(root) if n["Node Type"] == "Bitmap Index Scan"]
+        assert [n["Index Name"] for n in index_scans][:1] == ["search_document_vector"]
+
+
+def test_snippets_are_made_only_for_the_rows_of_the_page(thousands):
+    root = plan(search_queryset(AnonymousUser(), "cache"))
+
+    sort = next(n for n in nodes(root) if n["Node Type"] == "Sort")
+    assert not any("ts_headline" in column for column in sort["Output"])
+    assert any("ts_headline" in column for column in root["Output"])
+
+
+@pytest.mark.parametrize("q", ["-cache", "the", "the -cache", "cache or -queue", '"" -x'])
+def test_a_query_the_index_cannot_answer_reads_no_document(thousands, q):
+    root = plan(search_queryset(AnonymousUser(), q), analyze=True)
+
+    assert all(
+        n.get("Actual Loops", 0) == 0
+        for n in nodes(root)
+        if n.get("Relation Name") == "search_searchdocument"
+    )
+    assert selectors.search(viewer=AnonymousUser(), q=q).results == []
+
+
+def test_suggestions_go_through_the_trigram_index(thousands):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+            [str(selectors.SUGGEST_SIMILARITY)],
+        )
+    queryset = selectors.postgres_suggest_queryset(AnonymousUser(), "dokcerizing")
+
+    root = plan(queryset[: selectors.SUGGEST_LIMIT])
+    index_scans = [n.get("Index Name") for n in nodes(root) if "Index" in n["Node Type"]]
+
+    assert scans_of_documents(root) == ["Bitmap Heap Scan"]
+    assert "search_document_title_trgm" in index_scans
+    assert [s.title for s in selectors.suggest(viewer=AnonymousUser(), q="dokcerizing")][:1] == [
+        "Dockerizing a legacy monolith"
+    ]
