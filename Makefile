@@ -39,7 +39,7 @@ run: demo
 	@echo "  GraphQL   http://$(HOST):$(PORT)/graphql/"
 	@echo "  Admin     http://$(HOST):$(PORT)/admin/     (sign in as staff@demo.nexus)"
 	@echo ""
-	$(VENV)/bin/uvicorn nexus.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(VENV)/bin/uvicorn nexus.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off
 
 test: env
 	$(PY) -m pytest $(PYTEST_ARGS)
