@@ -5,8 +5,8 @@ A document holds what a result shows (title, plain-text body for snippets,
 slug, status, API path), what decides who may see it (`audience`, and for
 restricted documents `reader_id` and `channel_id`, which the selectors combine
 with the owning apps' rules), what ranks it (`boost`) and, on PostgreSQL, its
-weighted `search_vector`. The GIN indexes on
-the vector and on titles (trigrams) are PostgreSQL-only and created by this
+weighted `search_vector` (and `title_vector`). The GIN indexes on
+the vectors and on titles (trigrams) are PostgreSQL-only and created by this
 app's migrations; SQLite keeps the column empty and searches the text.
 """
 
@@ -51,6 +51,8 @@ class SearchDocument(models.Model):
     technologies = models.ManyToManyField("knowledge.Technology", blank=True, related_name="+")
     # Weighted title (A), body (B) and keywords (C); written on PostgreSQL only.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and keywords alone: what a document is about, searched first.
+    title_vector = SearchVectorField(null=True, editable=False)
     indexed_at = models.DateTimeField()
 
     class Meta:

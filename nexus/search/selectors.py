@@ -6,15 +6,27 @@ has its own implementation, with the same answers in the same shape.
 
 PostgreSQL: `websearch_to_tsquery('english', q)` (so quoted phrases, `-word`
 and `or` work) against the documents' weighted vectors (title A, body B,
-keywords C) through their GIN index; ranked by `ts_rank` times the
-document's boost, which puts solved challenges and accepted solutions first
-among equals; snippets by `ts_headline`. `ts_rank` rather than `ts_rank_cd`:
-cover density scores a match only by the shortest stretch holding every word,
-so a challenge that states its problem over a few paragraphs ("docker compose
-database connection") fell behind shorter texts that merely mention the words
-together; `ts_rank` weighs each pair of nearby words, and the field weights.
-Suggestions by trigram word similarity of titles through a trigram GIN index,
-so "dokcer" finds Docker.
+keywords C); ranked by `ts_rank` times the document's boost, which puts solved
+challenges and accepted solutions first among equals; snippets by
+`ts_headline`, made for the page's rows only. `ts_rank` rather than
+`ts_rank_cd`: cover density scores a match only by the shortest stretch
+holding every word, so a challenge that states its problem over a few
+paragraphs ("docker compose database connection") fell behind shorter texts
+that merely mention the words together; `ts_rank` weighs each pair of nearby
+words, and the field weights.
+
+The cost of a search is bounded whatever the size of the index: the documents
+ranked are at most CANDIDATES guides, challenges and people whose titles or
+keywords match (through a GIN index on those), and only when there are fewer,
+also at most CANDIDATES documents whose text matches (through the GIN index on
+the full vectors). Every search runs in a transaction that refuses sequential
+scans where an index serves (`index_only`), so a planner's misestimate under a
+LIMIT can never turn into reading a whole table.
+
+Suggestions: titles holding the words as typed (the last perhaps unfinished),
+through the title vectors' GIN index; when those are too few, titles that look
+like them by trigram word similarity, through a trigram GIN index, so "dokcer"
+finds Docker. The closest first among at most SUGGEST_CANDIDATES of each.
 
 SQLite (the embedded default): each word or quoted phrase must appear in the
 title, body or keywords (`-word` excludes, `or` separates alternatives),
@@ -25,7 +37,7 @@ Bad input, the same on both:
 
 - `q` missing or blank, or longer than 200 characters: ValidationError (400).
 - `q` with no letter or digit (only punctuation or operators): no results,
-  and no query is run.
+  and no query is run; for suggestions, fewer than 3 letters or digits.
 - a query PostgreSQL cannot answer from the index (only stop words, only
   exclusions such as `-docker`): no results, without touching the table.
 - unknown `type` or `technology`, a `limit` that is not a positive integer, a
@@ -46,7 +58,8 @@ import binascii
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -56,6 +69,7 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
+    TrigramStrictWordSimilarity,
     TrigramWordSimilarity,
 )
 from django.db import connection, transaction
@@ -70,7 +84,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import CombinedExpression
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Substr
 from django.utils.html import escape
 
@@ -90,11 +104,21 @@ Q_MAX: Final = 200
 LIMIT_DEFAULT: Final = 20
 LIMIT_MAX: Final = 50
 SUGGEST_LIMIT: Final = 8
+# Fewer letters than this suggest nothing: they would look like every title.
+SUGGEST_MIN_CHARS: Final = 3
+SUGGEST_CANDIDATES: Final = 200
 # Titles are suggested from these kinds: the ones whose titles people write.
 SUGGEST_KINDS: Final = (Kind.GUIDE, Kind.CHALLENGE)
 # Low enough for a swapped pair of letters in a short word ("dokcer" scores 0.29
 # against "Docker"), high enough to keep unrelated titles out.
 SUGGEST_SIMILARITY: Final = 0.25
+# A query matching more titles than this ranks the first ones the title index
+# yields; matching fewer, it also ranks as many texts that mention it. Every
+# search reads a bounded number of rows, at the price of an exhaustive ranking
+# for the broadest queries.
+CANDIDATES: Final = 1000
+# The kinds whose titles are their own (solutions and messages borrow theirs).
+TITLED_KINDS: Final = (Kind.GUIDE, Kind.CHALLENGE, Kind.USER)
 # ts_rank normalisation 1: divide by 1 + log(length), so a long guide that
 # mentions a word often does not outrank a short challenge about it.
 RANK_NORMALIZATION: Final = 1
@@ -310,19 +334,52 @@ class _Indexable(Func):
     output_field = BooleanField()
 
 
+class _Matches(Func):
+    """`vector @@ query` as a function call, which no index answers: for checking
+    rows another index found."""
+
+    function = "ts_match_vq"
+    output_field = BooleanField()
+
+
 def _websearch(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
+def _candidates(viewer: Any, params: _Params, query: SearchQuery) -> RawSQL:
+    """The ids of the documents worth ranking, at most CANDIDATES of those about
+    the query (guides, challenges and people whose title or keywords match), and
+    only when they are fewer than that, at most CANDIDATES of any that mention it.
+    Each comes from its GIN index, so the work is bounded however large the index:
+    the second, wider scan does not even start when titles gave enough."""
+    readable = _narrowed(visible_documents(viewer), params).filter(_Indexable(query))
+    about = (
+        readable.filter(kind__in=TITLED_KINDS, title_vector=query)
+        # Phrases and exclusions hold over the whole text, not only the title;
+        # checked row by row on the titles found, not through the other index.
+        .filter(_Matches(F("search_vector"), query))
+        .values("pk")[:CANDIDATES]
+    )
+    mentioning = readable.filter(search_vector=query).values("pk")[:CANDIDATES]
+    about_sql, about_params = about.query.sql_with_params()
+    mentioning_sql, mentioning_params = mentioning.query.sql_with_params()
+    # The ORM has no WITH: the two querysets, compiled with their parameters
+    # apart, are joined in SQL of our own; no input reaches it but as a parameter.
+    return RawSQL(  # noqa: S611
+        f"WITH about AS MATERIALIZED ({about_sql}) SELECT * FROM about UNION "  # noqa: S608
+        f"SELECT * FROM ({mentioning_sql}) AS mentioning "
+        f"WHERE (SELECT COUNT(*) FROM about) < {CANDIDATES}",
+        (*about_params, *mentioning_params),
+    )
+
+
 def postgres_search_queryset(viewer: Any, params: _Params) -> QuerySet[SearchDocument]:
-    """The ranked documents for `params`, through the GIN index; public so that
+    """The ranked documents for `params`, through the GIN indexes; public so that
     tests and benchmarks can EXPLAIN it."""
     query = _websearch(params.text)
     rank = SearchRank(F("search_vector"), query, normalization=Value(RANK_NORMALIZATION))
-    documents = (
-        _narrowed(visible_documents(viewer), params)
-        .filter(_Indexable(query), search_vector=query)
-        .annotate(score=rank * F("boost"))
+    documents = SearchDocument.objects.filter(pk__in=_candidates(viewer, params, query)).annotate(
+        score=rank * F("boost")
     )
     # ts_headline is expensive, so PostgreSQL runs it only on the rows the
     # LIMIT keeps, after the sort.
@@ -349,32 +406,79 @@ def _marked(headline: str) -> str:
     return escape(headline).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
+@contextmanager
+def index_only(**settings: str) -> Iterator[None]:
+    """A transaction in which the planner takes no sequential scan where an index
+    serves, whatever its estimates: with a LIMIT, a wrong guess of how many rows
+    match could otherwise read a whole table. `settings` are more settings for
+    the transaction. One query."""
+    names = {"enable_seqscan": "off", **settings}
+    calls = ", ".join("set_config(%s, %s, true)" for _ in names)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {calls}",
+            [value for pair in names.items() for value in pair],
+        )
+        yield
+
+
 def _postgres_search(viewer: Any, params: _Params) -> SearchPage:
-    rows = list(
-        postgres_search_queryset(viewer, params).values(*ROW_FIELDS, "snippet")[: params.limit + 1]
-    )
+    with index_only():
+        rows = list(
+            postgres_search_queryset(viewer, params).values(*ROW_FIELDS, "snippet")[
+                : params.limit + 1
+            ]
+        )
     return _page(rows, params, lambda row: _marked(row["snippet"] or ""))
 
 
+def _typed_so_far(text: str) -> str:
+    """`to_tsquery` text for titles holding every word typed, the last one
+    perhaps unfinished: `celery task` is `celery:* & task:*`. Only letters and
+    digits go in, so nothing typed can be read as tsquery syntax."""
+    return " & ".join(f"{word}:*" for word in _WORD_RE.findall(text)[:8])
+
+
+def _suggestion_candidates(viewer: Any, text: str) -> RawSQL:
+    """At most SUGGEST_CANDIDATES titles that hold the words as typed (through the
+    title vectors' GIN index) and, only when those are too few to fill the
+    suggestions, as many that look like them (through the trigram index), which
+    is what forgives typos."""
+    titles = visible_documents(viewer).filter(kind__in=SUGGEST_KINDS)
+    typed = SearchQuery(_typed_so_far(text), search_type="raw", config=SEARCH_CONFIG)
+    as_typed = titles.filter(title_vector=typed).values("pk")[:SUGGEST_CANDIDATES]
+    alike = titles.filter(TrigramWordSimilar(F("title"), Value(text))).values("pk")[
+        :SUGGEST_CANDIDATES
+    ]
+    as_typed_sql, as_typed_params = as_typed.query.sql_with_params()
+    alike_sql, alike_params = alike.query.sql_with_params()
+    # As in `_candidates`: our own SQL joins two compiled querysets.
+    return RawSQL(  # noqa: S611
+        f"WITH as_typed AS MATERIALIZED ({as_typed_sql}) SELECT * FROM as_typed UNION "  # noqa: S608
+        f"SELECT * FROM ({alike_sql}) AS alike "
+        f"WHERE (SELECT COUNT(*) FROM as_typed) < {SUGGEST_LIMIT}",
+        (*as_typed_params, *alike_params),
+    )
+
+
 def postgres_suggest_queryset(viewer: Any, text: str) -> QuerySet[SearchDocument]:
-    """Titles like `text`, through the trigram index; public for EXPLAIN."""
+    """Titles like `text`, the closest first; among titles as close, those whose
+    keywords (technologies, tags) have a word like it ("dokcer": Docker, not
+    "does"). Public for EXPLAIN."""
     return (
-        visible_documents(viewer)
-        .filter(kind__in=SUGGEST_KINDS)
-        .filter(TrigramWordSimilar(F("title"), Value(text)))
-        .annotate(similarity=TrigramWordSimilarity(text, "title"))
-        .order_by("-similarity", "-boost", "-pk")
+        SearchDocument.objects.filter(pk__in=_suggestion_candidates(viewer, text))
+        .annotate(
+            similarity=TrigramWordSimilarity(text, "title"),
+            keyword_similarity=TrigramStrictWordSimilarity(text, "keywords"),
+        )
+        .order_by("-similarity", "-keyword_similarity", "-boost", "-pk")
     )
 
 
 def _postgres_suggest(viewer: Any, text: str) -> list[Mapping[str, Any]]:
     # The `%>` operator is what the index answers; its threshold is a setting,
     # lowered for this transaction only.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-            [str(SUGGEST_SIMILARITY)],
-        )
+    with index_only(**{"pg_trgm.word_similarity_threshold": str(SUGGEST_SIMILARITY)}):
         return list(
             postgres_suggest_queryset(viewer, text).values(
                 "kind", "object_id", "slug", "title", "url"
@@ -530,7 +634,7 @@ def suggest(*, viewer: Any, q: Any) -> list[Suggestion]:
     """Up to 8 titles of guides and challenges `viewer` may read that look like `q`,
     typos tolerated on PostgreSQL. Raises ValidationError for a missing or long `q`."""
     text = _query_text(q)
-    if not _WORD_RE.search(text):
+    if len("".join(_WORD_RE.findall(text))) < SUGGEST_MIN_CHARS:
         return []
     rows = (
         _postgres_suggest(viewer, text) if settings.IS_POSTGRES else _fallback_suggest(viewer, text)

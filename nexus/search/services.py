@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, Final, Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchVectorField
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import Expression
 from django.utils import timezone
@@ -36,7 +39,6 @@ from nexus.accounts.models import User
 from nexus.challenges import permissions as challenge_permissions
 from nexus.challenges.models import Challenge, Solution
 from nexus.collaboration.models import Channel, Message
-from nexus.core.markdown import plain_text
 from nexus.knowledge import permissions as knowledge_permissions
 from nexus.knowledge.models import Guide
 from nexus.search.models import SearchDocument
@@ -100,6 +102,16 @@ def _html_text(rendered: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+def _shortened(text: str, limit: int) -> str:
+    """`text` cut on a word boundary to at most `limit` characters, "…" included."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 1]
+    if " " in kept and not text[limit - 1].isspace():
+        kept = kept.rsplit(" ", 1)[0]
+    return kept.rstrip(" ,;:") + "…"
+
+
 def _words(*parts: Iterable[str]) -> str:
     return " ".join(word for part in parts for word in part if word)
 
@@ -107,10 +119,56 @@ def _words(*parts: Iterable[str]) -> str:
 # --- What each kind of object contributes ------------------------------------------
 
 
-def _guide_entry(guide: Guide) -> Entry | None:
+@dataclass(frozen=True)
+class Links:
+    """The technologies (id, name) and the concept and tag names of a batch of
+    challenges or guides, by their id, read as plain rows: a batch's links are
+    thousands of rows, too many to build model instances for."""
+
+    technologies: Mapping[int, list[tuple[int, str]]]
+    names: Mapping[int, list[str]]
+
+    def technology_ids(self, owner_id: int) -> tuple[int, ...]:
+        return tuple(pk for pk, _name in self.technologies.get(owner_id, ()))
+
+    def keywords(self, owner_id: int) -> list[str]:
+        return [name for _pk, name in self.technologies.get(owner_id, ())] + list(
+            self.names.get(owner_id, ())
+        )
+
+
+NO_LINKS: Final = Links({}, {})
+
+
+def _links(
+    model: type[Guide] | type[Challenge], ids: Collection[int], *, concepts: bool = True
+) -> Links:
+    owner = model._meta.model_name
+    technologies: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    rows = (
+        model.technologies.through.objects.filter(**{f"{owner}_id__in": ids})
+        .order_by("pk")
+        .values_list(f"{owner}_id", "technology_id", "technology__name")
+    )
+    for owner_id, technology_id, name in rows:
+        technologies[owner_id].append((technology_id, name))
+    names: dict[int, list[str]] = defaultdict(list)
+    for relation, target in (("concepts", "concept"), ("tags", "tag")):
+        if relation == "concepts" and not concepts:
+            continue
+        through = getattr(model, relation).through
+        for owner_id, name in (
+            through.objects.filter(**{f"{owner}_id__in": ids})
+            .order_by("pk")
+            .values_list(f"{owner}_id", f"{target}__name")
+        ):
+            names[owner_id].append(name)
+    return Links(technologies, names)
+
+
+def _guide_entry(guide: Guide, links: Links) -> Entry | None:
     if guide.is_deleted:
         return None
-    technologies = list(guide.technologies.all())
     public = knowledge_permissions.can_view_guide(_ANONYMOUS, guide)
     return Entry(
         kind=Kind.GUIDE,
@@ -118,18 +176,13 @@ def _guide_entry(guide: Guide) -> Entry | None:
         title=guide.title,
         heading=guide.title,
         body=_html_text(guide.body_html),
-        keywords=_words(
-            [guide.get_kind_display()],
-            (t.name for t in technologies),
-            (c.name for c in guide.concepts.all()),
-            (t.name for t in guide.tags.all()),
-        ),
+        keywords=_words([guide.get_kind_display()], links.keywords(guide.pk)),
         slug=guide.slug,
         url=f"/api/v1/guides/{guide.slug}/",
         status=guide.status,
         audience=Audience.EVERYONE if public else Audience.RESTRICTED,
         boost=1.0,
-        technology_ids=tuple(t.pk for t in technologies),
+        technology_ids=links.technology_ids(guide.pk),
     )
 
 
@@ -141,10 +194,9 @@ def _challenge_boost(challenge: Challenge) -> float:
     return 1.0
 
 
-def _challenge_entry(challenge: Challenge) -> Entry | None:
+def _challenge_entry(challenge: Challenge, links: Links) -> Entry | None:
     if challenge.is_deleted:
         return None
-    technologies = list(challenge.technologies.all())
     public = challenge_permissions.can_view(_ANONYMOUS, challenge)
     return Entry(
         kind=Kind.CHALLENGE,
@@ -152,27 +204,23 @@ def _challenge_entry(challenge: Challenge) -> Entry | None:
         title=challenge.title,
         heading=challenge.title,
         body=_html_text(challenge.body_html),
-        keywords=_words(
-            (t.name for t in technologies),
-            (c.name for c in challenge.concepts.all()),
-            (t.name for t in challenge.tags.all()),
-        ),
+        keywords=_words(links.keywords(challenge.pk)),
         slug="",
         url=f"/api/v1/challenges/{challenge.pk}/",
         status=challenge.status,
         audience=Audience.EVERYONE if public else Audience.RESTRICTED,
         boost=_challenge_boost(challenge),
-        technology_ids=tuple(t.pk for t in technologies),
+        technology_ids=links.technology_ids(challenge.pk),
         # Hidden content is seen by staff and its author (challenges.permissions.can_view).
         reader_id=None if public else challenge.author_id,
     )
 
 
-def _solution_entry(solution: Solution) -> Entry | None:
+def _solution_entry(solution: Solution, links: Links) -> Entry | None:
+    """`links` are those of the solutions' challenges."""
     challenge = solution.challenge
     if solution.is_deleted or challenge.is_deleted:
         return None
-    technologies = list(challenge.technologies.all())
     public = challenge_permissions.can_view(
         _ANONYMOUS, solution
     ) and challenge_permissions.can_view(_ANONYMOUS, challenge)
@@ -186,34 +234,31 @@ def _solution_entry(solution: Solution) -> Entry | None:
         title=f"Solution: {challenge.title}",
         heading="",
         body=_html_text(solution.body_html),
-        keywords=_words(
-            [challenge.title],
-            (t.name for t in technologies),
-            (t.name for t in challenge.tags.all()),
-        ),
+        keywords=_words([challenge.title], links.keywords(challenge.pk)),
         slug="",
         url=f"/api/v1/solutions/{solution.pk}/",
         status="accepted" if solution.is_accepted else "",
         audience=Audience.EVERYONE if public else Audience.RESTRICTED,
         boost=BOOST_ACCEPTED if solution.is_accepted else 1.0,
-        technology_ids=tuple(t.pk for t in technologies),
+        technology_ids=links.technology_ids(challenge.pk),
         reader_id=readers.pop() if len(readers) == 1 else None,
     )
 
 
-def _message_entry(message: Message) -> Entry | None:
+def _message_entry(message: Message, links: Links) -> Entry | None:
     if message.is_deleted:
         return None
     channel = message.channel
     # Public and announcement channels are read by anyone signed in; private
     # ones by their members and staff, which the viewer's query decides.
     private = channel.kind == Channel.Kind.PRIVATE
+    text = _html_text(message.body_html)
     return Entry(
         kind=Kind.MESSAGE,
         object_id=message.pk,
-        title=f"#{channel.slug}: {plain_text(message.body, 80)}",
+        title=f"#{channel.slug}: {_shortened(text, 80)}",
         heading="",
-        body=_html_text(message.body_html),
+        body=text,
         keywords=_words([channel.name, channel.topic]),
         slug="",
         url=f"/api/v1/channels/{channel.slug}/messages/{message.pk}/",
@@ -225,7 +270,7 @@ def _message_entry(message: Message) -> Entry | None:
     )
 
 
-def _user_entry(user: User) -> Entry | None:
+def _user_entry(user: User, links: Links) -> Entry | None:
     if not user.is_active:
         return None
     profile = user.profile
@@ -255,36 +300,69 @@ M = TypeVar("M", bound=Model)
 
 @dataclass(frozen=True)
 class Source(Generic[M]):
-    """One kind of searchable object: how to load a batch and read each one."""
+    """One kind of searchable object: how to load a batch, the batch's links,
+    and what each object contributes."""
 
     kind: str
     load: Callable[[], QuerySet[M]]
-    entry: Callable[[M], Entry | None]
+    links: Callable[[list[M]], Links]
+    entry: Callable[[M, Links], Entry | None]
+
+    def entries(self, batch: list[M]) -> Iterator[tuple[int, Entry | None]]:
+        links = self.links(batch)
+        for obj in batch:
+            yield obj.pk, self.entry(obj, links)
 
 
 GUIDES: Final = Source(
     Kind.GUIDE,
-    lambda: Guide.objects.defer("body").prefetch_related("technologies", "concepts", "tags"),
+    lambda: Guide.objects.only(
+        "title", "body_html", "slug", "kind", "status", "author_id", "deleted_at"
+    ),
+    lambda guides: _links(Guide, [guide.pk for guide in guides]),
     _guide_entry,
 )
 CHALLENGES: Final = Source(
     Kind.CHALLENGE,
-    lambda: Challenge.objects.defer("body").prefetch_related("technologies", "concepts", "tags"),
+    lambda: Challenge.objects.only(
+        "title", "body_html", "status", "author_id", "is_hidden", "deleted_at"
+    ),
+    lambda challenges: _links(Challenge, [challenge.pk for challenge in challenges]),
     _challenge_entry,
 )
 SOLUTIONS: Final = Source(
     Kind.SOLUTION,
-    lambda: (
-        Solution.objects.select_related("challenge")
-        .defer("body", "challenge__body", "challenge__body_html")
-        .prefetch_related("challenge__technologies", "challenge__tags")
+    lambda: Solution.objects.select_related("challenge").only(
+        "body_html",
+        "is_accepted",
+        "author_id",
+        "is_hidden",
+        "deleted_at",
+        "challenge__title",
+        "challenge__author_id",
+        "challenge__is_hidden",
+        "challenge__deleted_at",
+    ),
+    lambda solutions: _links(
+        Challenge, {solution.challenge_id for solution in solutions}, concepts=False
     ),
     _solution_entry,
 )
 MESSAGES: Final = Source(
-    Kind.MESSAGE, lambda: Message.objects.select_related("channel"), _message_entry
+    Kind.MESSAGE,
+    lambda: Message.objects.select_related("channel").only(
+        "body_html",
+        "deleted_at",
+        "channel__slug",
+        "channel__name",
+        "channel__topic",
+        "channel__kind",
+        "channel__technology_id",
+    ),
+    lambda _: NO_LINKS,
+    _message_entry,
 )
-USERS: Final = Source(Kind.USER, lambda: User.objects.all(), _user_entry)
+USERS: Final = Source(Kind.USER, lambda: User.objects.all(), lambda _: NO_LINKS, _user_entry)
 SOURCES: Final[dict[str, Source[Any]]] = {
     source.kind: source for source in (GUIDES, CHALLENGES, SOLUTIONS, MESSAGES, USERS)
 }
@@ -293,32 +371,41 @@ SOURCES: Final[dict[str, Source[Any]]] = {
 # --- Writing documents ----------------------------------------------------------------
 
 
+def weighted_vector_sql(*texts: str) -> str:
+    """SQL for the tsvector of the SQL text expressions `texts`, weighted A, B, C
+    in turn: the one definition of the vectors, whichever way documents are written."""
+    return " || ".join(
+        f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, {text}), '{weight}')"
+        for weight, text in zip("ABCD", texts, strict=False)
+    )
+
+
 class WeightedVector(Expression):
-    """The weighted tsvector of a document's texts, computed by PostgreSQL in the
-    INSERT that writes it: heading A, body B, keywords C. One small expression
-    per row, so that a batch of a thousand compiles quickly."""
+    """A document's weighted tsvector, computed by PostgreSQL in the INSERT that
+    writes it. One small expression per row, so a batch compiles quickly."""
 
     output_field = SearchVectorField()
 
-    def __init__(self, heading: str, body: str, keywords: str) -> None:
+    def __init__(self, *texts: str) -> None:
         super().__init__()
-        self.texts = (heading, body, keywords)
+        self.texts = texts
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        sql = " || ".join(
-            f"setweight(to_tsvector(%s::regconfig, %s), '{weight}')" for weight in "ABC"
-        )
-        return sql, [param for text in self.texts for param in (SEARCH_CONFIG, text)]
+        return weighted_vector_sql(*["%s"] * len(self.texts)), list(self.texts)
 
 
-def _document(entry: Entry, now: Any) -> SearchDocument:
-    text = replace(
+def _cleaned(entry: Entry) -> Entry:
+    return replace(
         entry,
         title=_clean(entry.title, TITLE_MAX),
         heading=_clean(entry.heading, TITLE_MAX),
         body=_clean(entry.body, BODY_MAX),
         keywords=_clean(entry.keywords, BODY_MAX),
     )
+
+
+def _document(entry: Entry, now: Any) -> SearchDocument:
+    text = _cleaned(entry)
     return SearchDocument(
         kind=text.kind,
         object_id=text.object_id,
@@ -336,6 +423,9 @@ def _document(entry: Entry, now: Any) -> SearchDocument:
         search_vector=(
             WeightedVector(text.heading, text.body, text.keywords) if settings.IS_POSTGRES else None
         ),
+        title_vector=(
+            WeightedVector(text.heading, text.keywords) if settings.IS_POSTGRES else None
+        ),
         indexed_at=now,
     )
 
@@ -352,57 +442,157 @@ UPDATED_FIELDS: Final = (
     "channel_id",
     "boost",
     "search_vector",
+    "title_vector",
     "indexed_at",
 )
 
 
-def _write(kind: str, entries: Sequence[Entry], removed_ids: Collection[int]) -> None:
-    """Upsert the documents of `entries` with their technologies; delete those of
-    `removed_ids`. A fixed number of queries whatever the batch size."""
-    if removed_ids:
-        SearchDocument.objects.filter(kind=kind, object_id__in=removed_ids).delete()
-    if not entries:
-        return
-    now = timezone.now()
+def _upsert(kind: str, entries: Sequence[Entry], now: Any) -> dict[int, int]:
+    """Insert or update the documents of `entries`; returns their ids by object id."""
     documents = SearchDocument.objects.bulk_create(
         [_document(entry, now) for entry in entries],
         update_conflicts=True,
         unique_fields=["kind", "object_id"],
         update_fields=list(UPDATED_FIELDS),
     )
-    if any(document.pk is None for document in documents):
-        ids = dict(
-            SearchDocument.objects.filter(
-                kind=kind, object_id__in=[entry.object_id for entry in entries]
-            ).values_list("object_id", "pk")
+    if all(document.pk is not None for document in documents):
+        return {document.object_id: document.pk for document in documents}
+    return dict(
+        SearchDocument.objects.filter(
+            kind=kind, object_id__in=[entry.object_id for entry in entries]
+        ).values_list("object_id", "pk")
+    )
+
+
+LOADED_COLUMNS: Final = (
+    "kind",
+    "object_id",
+    "title",
+    "heading",
+    "body",
+    "keywords",
+    "slug",
+    "url",
+    "status",
+    "audience",
+    "reader_id",
+    "channel_id",
+    "boost",
+)
+
+
+def _copy_upsert(entries: Sequence[Entry], as_of: datetime) -> dict[int, int]:
+    """`_upsert` for a rebuild's batches on PostgreSQL: the rows travel by COPY
+    into a temporary table and are upserted from it in one statement, which saves
+    the ORM building a statement of thousands of parameters. A document written
+    since `as_of` (when the batch was read) is newer than the batch's and stays;
+    returns the ids of those written."""
+    table = SearchDocument._meta.db_table
+    stored = [column for column in LOADED_COLUMNS if column != "heading"]
+    updated = [*stored[2:], "search_vector", "title_vector", "indexed_at"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS search_load (kind text, object_id bigint, "
+            "title text, heading text, body text, keywords text, slug text, url text, "
+            "status text, audience text, reader_id bigint, channel_id bigint, boost float8)"
         )
-        for document in documents:
-            document.pk = ids[document.object_id]
+        cursor.execute("TRUNCATE search_load")
+        with cursor.cursor.copy(
+            f"COPY search_load ({', '.join(LOADED_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for entry in map(_cleaned, entries):
+                copy.write_row([getattr(entry, column) for column in LOADED_COLUMNS])
+        # Every name in this statement is a constant of this module; values are parameters.
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(stored)}, search_vector, title_vector, indexed_at) "  # noqa: S608
+            f"SELECT {', '.join(stored)}, {weighted_vector_sql('heading', 'body', 'keywords')}, "
+            f"{weighted_vector_sql('heading', 'keywords')}, %s FROM search_load "
+            f"ON CONFLICT (kind, object_id) DO UPDATE SET "
+            f"{', '.join(f'{column} = EXCLUDED.{column}' for column in updated)} "
+            f"WHERE {table}.indexed_at < EXCLUDED.indexed_at "
+            f"RETURNING object_id, id",
+            [as_of],
+        )
+        return dict(cursor.fetchall())
+
+
+def _purge(documents: QuerySet[SearchDocument]) -> None:
+    """Delete `documents` and their technology links in two statements, without
+    loading them (a rebuild may drop millions)."""
     through = SearchDocument.technologies.through
-    through.objects.filter(searchdocument_id__in=[document.pk for document in documents]).delete()
+    through.objects.filter(searchdocument__in=documents.values("pk")).delete()
+    sql, params = documents.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {SearchDocument._meta.db_table} WHERE id IN ({sql})",  # noqa: S608
+            params,
+        )
+
+
+def _copy_links(document_ids: list[int], links: list[tuple[int, int]]) -> None:
+    """Replace the technology links of `document_ids` by `links`, by COPY."""
+    table = SearchDocument.technologies.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE searchdocument_id = ANY(%s)",  # noqa: S608
+            [document_ids],
+        )
+        with cursor.cursor.copy(
+            f"COPY {table} (searchdocument_id, technology_id) FROM STDIN"
+        ) as copy:
+            for link in links:
+                copy.write_row(link)
+
+
+def _write(
+    kind: str,
+    entries: Sequence[Entry],
+    removed_ids: Collection[int],
+    *,
+    as_of: datetime | None = None,
+) -> None:
+    """Upsert the documents of `entries` with their technologies; delete those of
+    `removed_ids`. A fixed number of queries whatever the batch size.
+
+    `as_of` marks a rebuild's batch, read at that time: on PostgreSQL it goes by
+    COPY, and documents written since by the services are left as they are.
+    """
+    removed = SearchDocument.objects.filter(kind=kind, object_id__in=removed_ids)
+    if as_of is not None:
+        removed = removed.filter(indexed_at__lt=as_of)
+    if removed_ids:
+        _purge(removed)
+    if not entries:
+        return
+    bulk = as_of is not None and settings.IS_POSTGRES
+    if as_of is not None and settings.IS_POSTGRES:
+        ids = _copy_upsert(entries, as_of)
+    else:
+        ids = _upsert(kind, entries, as_of or timezone.now())
     links = [
-        through(searchdocument_id=document.pk, technology_id=technology_id)
-        for document, entry in zip(documents, entries, strict=True)
+        (ids[entry.object_id], technology_id)
+        for entry in entries
+        if entry.object_id in ids
         for technology_id in dict.fromkeys(entry.technology_ids)
     ]
+    if bulk:
+        _copy_links(list(ids.values()), links)
+        return
+    through = SearchDocument.technologies.through
+    through.objects.filter(searchdocument_id__in=list(ids.values())).delete()
     if links:
-        through.objects.bulk_create(links)
+        through.objects.bulk_create(
+            [through(searchdocument_id=doc, technology_id=tech) for doc, tech in links]
+        )
 
 
 def _refresh(source: Source[Any], ids: Iterable[int]) -> None:
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return
-    found = {obj.pk: obj for obj in source.load().filter(pk__in=wanted)}
-    entries: list[Entry] = []
-    removed: list[int] = []
-    for object_id in wanted:
-        obj = found.get(object_id)
-        entry = source.entry(obj) if obj is not None else None
-        if entry is None:
-            removed.append(object_id)
-        else:
-            entries.append(entry)
+    found = dict(source.entries(list(source.load().filter(pk__in=wanted))))
+    entries = [entry for entry in found.values() if entry is not None]
+    removed = [object_id for object_id in wanted if found.get(object_id) is None]
     _write(source.kind, entries, removed)
 
 
@@ -443,6 +633,50 @@ def index_user(user_id: int) -> None:
 # --- Everything -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Batch:
+    entries: list[Entry]
+    removed: list[int]
+    last_id: int
+    read_at: datetime
+
+
+def _prepare(source: Source[Any], after_id: int, batch_size: int) -> _Batch | None:
+    read_at = timezone.now()
+    batch = list(source.load().filter(pk__gt=after_id).order_by("pk")[:batch_size])
+    if not batch:
+        return None
+    entries: list[Entry] = []
+    removed: list[int] = []
+    for object_id, entry in source.entries(batch):
+        if entry is None:
+            removed.append(object_id)
+        else:
+            entries.append(entry)
+    return _Batch(entries, removed, batch[-1].pk, read_at)
+
+
+def _batches(source: Source[Any], batch_size: int) -> Iterator[_Batch]:
+    """The batches of `source` in id order. On PostgreSQL, outside any
+    transaction, each is read and prepared in a thread of its own while the one
+    before is written, so Python and the database work at the same time."""
+    if connection.in_atomic_block or not settings.IS_POSTGRES:
+        last_id = 0
+        while (prepared := _prepare(source, last_id, batch_size)) is not None:
+            yield prepared
+            last_id = prepared.last_id
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-reindex") as pool:
+        try:
+            ahead = pool.submit(_prepare, source, 0, batch_size)
+            while (prepared := ahead.result()) is not None:
+                ahead = pool.submit(_prepare, source, prepared.last_id, batch_size)
+                yield prepared
+        finally:
+            # The thread's own database connection (looked up in the thread).
+            pool.submit(lambda: connection.close()).result()
+
+
 def reindex(
     *,
     kinds: Sequence[str] | None = None,
@@ -450,9 +684,10 @@ def reindex(
     progress: Callable[[str, int], None] | None = None,
 ) -> dict[str, int]:
     """Rebuild the documents of `kinds` (all by default) from their objects, in
-    batches of `batch_size`, each batch in its own transaction, then drop the
+    batches of `batch_size`, each written in its own transaction, then drop the
     documents of objects that no longer exist. Returns how many documents each
-    kind has. Safe to run while people write: their own updates win.
+    kind has. Safe to run while people write: a document the services wrote
+    after its batch was read is kept (on PostgreSQL).
     Raises ValueError for an unknown kind.
     """
     unknown = sorted(set(kinds or ()) - set(SOURCES))
@@ -462,27 +697,13 @@ def reindex(
         raise ValueError("batch_size must be at least 1.")
     counts: dict[str, int] = {}
     for kind in kinds or list(SOURCES):
-        source = SOURCES[kind]
         started = timezone.now()
-        last_id = 0
-        while True:
+        for batch in _batches(SOURCES[kind], batch_size):
             with transaction.atomic():
-                batch = list(source.load().filter(pk__gt=last_id).order_by("pk")[:batch_size])
-                if not batch:
-                    break
-                entries: list[Entry] = []
-                removed: list[int] = []
-                for obj in batch:
-                    entry = source.entry(obj)
-                    if entry is None:
-                        removed.append(obj.pk)
-                    else:
-                        entries.append(entry)
-                _write(kind, entries, removed)
-            last_id = batch[-1].pk
+                _write(kind, batch.entries, batch.removed, as_of=batch.read_at)
             if progress is not None:
-                progress(kind, last_id)
+                progress(kind, batch.last_id)
         # Whatever this pass did not write belongs to objects that are gone.
-        SearchDocument.objects.filter(kind=kind, indexed_at__lt=started).delete()
+        _purge(SearchDocument.objects.filter(kind=kind, indexed_at__lt=started))
         counts[kind] = SearchDocument.objects.filter(kind=kind).count()
     return counts

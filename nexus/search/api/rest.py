@@ -39,7 +39,8 @@ Pages: `limit` results (default {selectors.LIMIT_DEFAULT}, at most
 SUGGEST_DESCRIPTION = f"""\
 Up to {selectors.SUGGEST_LIMIT} titles of guides and challenges you may read
 that look like `q`, for search-as-you-type. On PostgreSQL typos are tolerated
-("dokcer" finds Docker) by trigram similarity. Same `q` rules as search.
+("dokcer" finds Docker) by trigram similarity. Same `q` rules as search; fewer
+than {selectors.SUGGEST_MIN_CHARS} letters or digits suggest nothing.
 """
 
 

@@ -185,7 +185,12 @@ def test_a_query_of_only_punctuation_touches_no_table(api_client, demo, django_a
     assert response.json() == {"next": None, "results": []}
 
 
-def test_a_search_is_one_query_whatever_the_number_of_matches(
+def queries_per_search():
+    # PostgreSQL first sets the transaction's planner settings (selectors.index_only).
+    return 2 if connection.vendor == "postgresql" else 1
+
+
+def test_a_search_is_a_fixed_number_of_queries_whatever_the_number_of_matches(
     api_client, write_challenge, write_guide, django_assert_num_queries
 ):
     def grow(n):
@@ -194,17 +199,17 @@ def test_a_search_is_one_query_whatever_the_number_of_matches(
             write_guide(title=f"Indexing guide {i}", body="Indexes and btrees.", status="published")
 
     grow(2)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(queries_per_search()):
         small = api_client.get(SEARCH_URL, {"q": "indexing btrees", "limit": 50})
     grow(6)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(queries_per_search()):
         large = api_client.get(SEARCH_URL, {"q": "indexing btrees", "limit": 50})
 
     assert len(found(small)) == 4
     assert len(found(large)) == 16
 
 
-def test_a_signed_in_search_with_a_technology_is_three_queries(
+def test_a_signed_in_search_with_a_technology_adds_two_queries(
     as_user, learner, write_challenge, docker_tech, django_assert_num_queries
 ):
     client = as_user(learner)
@@ -212,7 +217,7 @@ def test_a_signed_in_search_with_a_technology_is_three_queries(
         title="Docker image too large", body="My image is 2 GB.", technologies=["docker"]
     )
 
-    with django_assert_num_queries(3):  # the user, the technology, the page
+    with django_assert_num_queries(2 + queries_per_search()):  # + the user, the technology
         response = client.get(SEARCH_URL, {"q": "image", "technology": "docker"})
 
     assert len(found(response)) == 1
@@ -238,8 +243,12 @@ def test_suggestions_refuse_what_search_refuses(api_client, db, params, status):
     assert response.json()["type"] == "validation_error"
 
 
-def test_suggestions_for_punctuation_are_empty(api_client, demo):
-    response = api_client.get(SUGGEST_URL, {"q": "?!"})
+@pytest.mark.parametrize("query", ["?!", "d", "do", "d-o", "  ..  "])
+def test_suggestions_for_punctuation_or_fewer_than_three_letters_are_empty(
+    api_client, demo, query, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = api_client.get(SUGGEST_URL, {"q": query})
 
     assert response.json() == {"results": []}
 
