@@ -404,7 +404,7 @@ def _cleaned(entry: Entry) -> Entry:
     )
 
 
-def _document(entry: Entry, now: Any) -> SearchDocument:
+def _document(entry: Entry, now: datetime) -> SearchDocument:
     text = _cleaned(entry)
     return SearchDocument(
         kind=text.kind,
@@ -447,7 +447,7 @@ UPDATED_FIELDS: Final = (
 )
 
 
-def _upsert(kind: str, entries: Sequence[Entry], now: Any) -> dict[int, int]:
+def _upsert(kind: str, entries: Sequence[Entry], now: datetime) -> dict[int, int]:
     """Insert or update the documents of `entries`; returns their ids by object id."""
     documents = SearchDocument.objects.bulk_create(
         [_document(entry, now) for entry in entries],
