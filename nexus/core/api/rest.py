@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.request import Request
 
@@ -40,3 +42,12 @@ def actor(request: Request) -> User:
     if not request.user.is_authenticated:
         raise NotAuthenticated("Sign in first: send `Authorization: Bearer <access token>`.")
     return request.user
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    """A datetime as DRF's DateTimeField writes it (ISO 8601, `Z` for UTC), for the
+    lean list paths that build their JSON from rows rather than serializers."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
