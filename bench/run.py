@@ -886,6 +886,8 @@ def bench_scale(args: argparse.Namespace, scale: int) -> dict[str, Any]:
         servers["nocache"] = start_server(args, "nocache", args.port + 1, cache=False)
         token = sign_in(servers["cache"].base, fixtures.email)
         scenarios = build_scenarios(fixtures, token)
+        if args.only:
+            scenarios = [s for s in scenarios if s.key in args.only or s.key == "healthz"]
         for scenario in scenarios:
             probe(scenario, servers[scenario.server].base)
         for cache in (True, False):
@@ -968,6 +970,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="LOG_LEVEL of the servers (INFO logs a line per request, which is then measured).",
     )
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--only",
+        type=lambda text: set(text.split(",")),
+        default=set(),
+        help="Measure only these scenarios (comma-separated keys, e.g. list_uncached); "
+        "/healthz always runs, as every ratio needs it.",
+    )
     parser.add_argument("--count-queries", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.count_queries is None:

@@ -505,14 +505,16 @@ def test_the_challenge_detail_runs_a_constant_number_of_queries(
         return challenge
 
     small, large = thread(1), thread(5)
-    # user, challenge, 3 links, solutions, their comments, comments, votes, flags, view count
-    with django_assert_num_queries(11):
+    # user, challenge, its links, solutions, all comments, votes, flags, view count
+    with django_assert_num_queries(8):
         client.get(challenge_url(small))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         body = client.get(challenge_url(large)).json()
 
     assert len(body["solutions"]) == 5
     assert all(s["my_vote"] == 1 and len(s["comments"]) == 1 for s in body["solutions"])
+    assert [c["body"] for c in body["comments"]] == ["?"]
+    assert [t["slug"] for t in body["technologies"]] == ["celery"]
 
 
 def test_the_leaderboard_by_cohort_technology_and_period(
