@@ -266,11 +266,21 @@ def solution_list(*, viewer: Any, challenge_id: int) -> QuerySet[Solution]:
 
 
 def solution_get(*, viewer: Any, solution_id: int) -> Solution:
-    solution = (
-        _solutions_queryset(viewer).select_related("challenge").filter(pk=solution_id).first()
+    """A visible solution with its visible comments (`visible_comments`), in two
+    queries, assembled by hand as `challenge_get` is. Raises NotFound."""
+    solution: Solution | None = (
+        permissions.visible(Solution.objects.all(), viewer)
+        .select_related("author__profile", "promoted_guide", "challenge")
+        .filter(pk=solution_id)
+        .first()
     )
     if solution is None or not permissions.can_view(viewer, solution.challenge):
         raise NotFound(f"No solution {solution_id}.")
+    solution.visible_comments = list(  # type: ignore[attr-defined]
+        permissions.visible(Comment.objects.all(), viewer)
+        .select_related("author__profile")
+        .filter(solution_id=solution_id)
+    )
     return solution
 
 
