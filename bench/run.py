@@ -962,6 +962,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed-timeout", type=int, default=7200, help="Seconds per seeding.")
     parser.add_argument("--skip-seed", action="store_true", help="Measure the data as it is.")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument(
+        "--database-per-scale",
+        action="store_true",
+        help="A database per scale (nexus_bench_100000, ...): seed each once, then "
+        "measure again with --skip-seed.",
+    )
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     parser.add_argument("--broker-url", default=DEFAULT_BROKER_URL)
     parser.add_argument(
@@ -997,13 +1003,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not shutil.which("wrk"):
         print(WRK_INSTALL_HINT, file=sys.stderr)
         return 2
-    ensure_database(args.database_url)
-    machine = machine_info(args.database_url)
-    print("Migrating the benchmark database...", flush=True)
-    manage(args, "migrate", "--noinput", timeout=600)
+    machine: dict[str, str] = {}
     args.results.mkdir(parents=True, exist_ok=True)
     results = []
+    base_url = args.database_url
     for scale in args.scale_list:
+        if args.database_per_scale:
+            name = urlsplit(base_url).path.lstrip("/")
+            args.database_url = _with_database(base_url, f"{name}_{scale}")
+        ensure_database(args.database_url)
+        machine = machine or machine_info(args.database_url)
+        print(f"Migrating the benchmark database ({urlsplit(args.database_url).path[1:]})...")
+        manage(args, "migrate", "--noinput", timeout=600)
         result = bench_scale(args, scale)
         result["machine"] = machine
         path = args.results / f"{result['timestamp']}-{scale}.json"
