@@ -178,7 +178,7 @@ def challenge_create(*, actor: User, data: Mapping[str, Any]) -> Challenge:
         getattr(challenge, field).set(objects)
     _write_revision(challenge, editor=actor, message=message)
     challenge.save(update_fields=["current_revision", "revision_count"])
-    Follow.objects.get_or_create(user=actor, challenge=challenge)
+    _follow(actor, challenge)
     events.record("challenge.created", challenge_id=challenge.pk, actor_id=actor.pk)
     search_services.index_challenge(challenge.pk)
     return challenge
@@ -282,6 +282,12 @@ def _visible_solution(actor: User, solution_id: int, *, lock: bool = False) -> S
 
 @invalidates("challenges", "leaderboard")
 @transaction.atomic
+def _follow(user: User, challenge: Challenge) -> None:
+    """The user follows the challenge, if not already: one INSERT ... ON CONFLICT DO
+    NOTHING, where get_or_create took a read, a savepoint and a write."""
+    Follow.objects.bulk_create([Follow(user=user, challenge=challenge)], ignore_conflicts=True)
+
+
 def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) -> Solution:
     """Answer a challenge; the answerer follows it.
 
@@ -300,7 +306,7 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
         challenge=challenge, author=actor, body=body, body_html=render_markdown(body)
     )
     _touch(challenge, solution_count=1)
-    Follow.objects.get_or_create(user=actor, challenge=challenge)
+    _follow(actor, challenge)
     events.record(
         "solution.created", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk
     )
