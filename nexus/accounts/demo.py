@@ -9,6 +9,7 @@ from datetime import date
 from django.db import transaction
 
 from nexus.accounts.models import Cohort, Profile, User
+from nexus.search import services as search_services
 
 DEMO_PASSWORD = "nexus-demo-2026"
 DEMO_COHORT_SLUG = "prodev-backend-2026"
@@ -108,5 +109,8 @@ def load_demo_accounts() -> dict[str, User]:
                 cohort=cohort,
             )
             user.refresh_from_db()
+            # Profiles are written directly here, so index the person as the
+            # account services do: the demo people are found by search at once.
+            search_services.index_user(user.pk)
         people[person.key] = user
     return people
