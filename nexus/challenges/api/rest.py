@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nexus.accounts.api.rest import UserRefSerializer
+from nexus.accounts.models import User
 from nexus.challenges import selectors, services
 from nexus.challenges.filters import ChallengeFilter
 from nexus.challenges.models import (
@@ -182,13 +184,104 @@ class GuideLinkSerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
 
 
-# --- Views ------------------------------------------------------------------------------
+# --- JSON of the hot reads ---------------------------------------------------------------
+
+
+# The hot reads below build their JSON directly, as ChallengeSerializer,
+# ChallengeDetailSerializer, SolutionSerializer and CommentSerializer would (tests
+# hold them equal, key order included): DRF's field machinery cost more per
+# request than the queries. The serializers still document the shapes.
+
+
+def _user_ref(user: User) -> dict[str, Any]:
+    return {"username": user.username, "display_name": user.display_name}
+
+
+def _refs(related: Any) -> list[dict[str, Any]]:
+    return [{"slug": ref.slug, "name": ref.name} for ref in related.all()]
+
+
+def comment_data(comment: Comment) -> dict[str, Any]:
+    return {
+        "is_hidden": comment.is_hidden,
+        "hidden_reason": comment.hidden_reason,
+        "id": comment.pk,
+        "author": _user_ref(comment.author),
+        "body": comment.body,
+        "body_html": comment.body_html,
+        "created_at": iso_datetime(comment.created_at),
+        "updated_at": iso_datetime(comment.updated_at),
+    }
+
+
+def solution_data(solution: Solution, votes: Mapping[int, int] | None = None) -> dict[str, Any]:
+    """A solution from `selectors.solution_get` or `challenge_get`, with the
+    viewer's `votes` by solution id where known."""
+    promoted = solution.promoted_guide
+    return {
+        "is_hidden": solution.is_hidden,
+        "hidden_reason": solution.hidden_reason,
+        "id": solution.pk,
+        "challenge": solution.challenge_id,
+        "author": _user_ref(solution.author),
+        "body": solution.body,
+        "body_html": solution.body_html,
+        "score": solution.score,
+        "is_accepted": solution.is_accepted,
+        "accepted_at": iso_datetime(solution.accepted_at),
+        "comment_count": solution.comment_count,
+        "comments": [comment_data(c) for c in solution.visible_comments],  # type: ignore[attr-defined]
+        "promoted_guide": promoted.slug if promoted else None,
+        "my_vote": (votes or {}).get(solution.pk, 0),
+        "created_at": iso_datetime(solution.created_at),
+        "updated_at": iso_datetime(solution.updated_at),
+    }
+
+
+def challenge_detail_data(challenge: Challenge) -> dict[str, Any]:
+    """A challenge from `selectors.challenge_get`, as the detail shows it."""
+    state: selectors.ViewerState = challenge.viewer_state  # type: ignore[attr-defined]
+    return {
+        "is_hidden": challenge.is_hidden,
+        "hidden_reason": challenge.hidden_reason,
+        "id": challenge.pk,
+        "title": challenge.title,
+        "status": challenge.status,
+        "author": _user_ref(challenge.author),
+        "technologies": _refs(challenge.technologies),
+        "concepts": _refs(challenge.concepts),
+        "tags": _refs(challenge.tags),
+        "score": challenge.score,
+        "view_count": challenge.view_count,
+        "solution_count": challenge.solution_count,
+        "comment_count": challenge.comment_count,
+        "accepted_solution": challenge.accepted_solution_id,
+        "duplicate_of": challenge.duplicate_of_id,
+        "current_revision": challenge.current_revision_id,
+        "last_activity_at": iso_datetime(challenge.last_activity_at),
+        "created_at": iso_datetime(challenge.created_at),
+        "updated_at": iso_datetime(challenge.updated_at),
+        "body": challenge.body,
+        "body_html": challenge.body_html,
+        "solutions": [
+            solution_data(solution, state.solution_votes)
+            for solution in challenge.visible_solutions  # type: ignore[attr-defined]
+        ],
+        "comments": [comment_data(c) for c in challenge.visible_comments],  # type: ignore[attr-defined]
+        "my_vote": state.challenge_vote,
+        "is_following": state.is_following,
+        "is_bookmarked": state.is_bookmarked,
+    }
 
 
 def _detail(request: Request, challenge_id: int, code: int = status.HTTP_200_OK) -> Response:
     challenge = selectors.challenge_get(viewer=request.user, challenge_id=challenge_id)
-    context = {"solution_votes": challenge.viewer_state.solution_votes}  # type: ignore[attr-defined]
-    return Response(ChallengeDetailSerializer(challenge, context=context).data, status=code)
+    return Response(challenge_detail_data(challenge), status=code)
+
+
+def _solution(request: Request, solution_id: int, code: int = status.HTTP_200_OK) -> Response:
+    solution = selectors.solution_get(viewer=request.user, solution_id=solution_id)
+    return Response(solution_data(solution), status=code)
 
 
 def challenge_row_data(row: dict[str, Any]) -> dict[str, Any]:
@@ -219,6 +312,9 @@ def challenge_row_data(row: dict[str, Any]) -> dict[str, Any]:
         "created_at": iso_datetime(row["created_at"]),
         "updated_at": iso_datetime(row["updated_at"]),
     }
+
+
+# --- Views ------------------------------------------------------------------------------
 
 
 @extend_schema_view(
@@ -343,15 +439,13 @@ class SolutionListView(generics.ListAPIView[Solution]):
         solution = services.solution_create(
             actor=actor(request), challenge_id=challenge_id, data=body_object(request)
         )
-        shown = selectors.solution_get(viewer=request.user, solution_id=solution.pk)
-        return Response(SolutionSerializer(shown).data, status=status.HTTP_201_CREATED)
+        return _solution(request, solution.pk, status.HTTP_201_CREATED)
 
 
 class SolutionDetailView(APIView):
     @extend_schema(tags=["solutions"], summary="A solution", responses={200: SolutionSerializer})
     def get(self, request: Request, solution_id: int) -> Response:
-        solution = selectors.solution_get(viewer=request.user, solution_id=solution_id)
-        return Response(SolutionSerializer(solution).data)
+        return _solution(request, solution_id)
 
     @extend_schema(
         tags=["solutions"],
@@ -381,8 +475,7 @@ class SolutionAcceptView(APIView):
     )
     def post(self, request: Request, solution_id: int) -> Response:
         services.solution_accept(actor=actor(request), solution_id=solution_id)
-        solution = selectors.solution_get(viewer=request.user, solution_id=solution_id)
-        return Response(SolutionSerializer(solution).data)
+        return _solution(request, solution_id)
 
     @extend_schema(
         tags=["solutions"],
@@ -391,8 +484,7 @@ class SolutionAcceptView(APIView):
     )
     def delete(self, request: Request, solution_id: int) -> Response:
         services.solution_unaccept(actor=actor(request), solution_id=solution_id)
-        solution = selectors.solution_get(viewer=request.user, solution_id=solution_id)
-        return Response(SolutionSerializer(solution).data)
+        return _solution(request, solution_id)
 
 
 class SolutionPromoteView(APIView):

@@ -617,3 +617,48 @@ def test_the_lean_challenge_list_shows_each_challenge_exactly_as_its_serializer_
     assert sorted(t["slug"] for t in first["technologies"]) == ["asyncio", "celery", "drf"]
     assert len(first["concepts"]) == len(first["tags"]) - 1 == 2
     assert first["author"] == {"username": "named-one", "display_name": "Named One"}
+
+
+def test_the_challenge_detail_and_a_solution_show_exactly_what_their_serializers_do(
+    as_user, learner, peer, peer_two, user_factory, make_challenge, solve, staff
+):
+    """The detail builds its JSON directly for speed; it must stay the documented shape."""
+    from rest_framework.renderers import JSONRenderer
+
+    from nexus.challenges import selectors
+    from nexus.challenges.api.rest import ChallengeDetailSerializer, SolutionSerializer
+
+    def as_json(data):
+        return json.loads(JSONRenderer().render(data))
+
+    challenge = make_challenge(tags=["Zeta", "alpha"])
+    accepted = solve(challenge, author=peer)
+    other = solve(challenge, author=user_factory(display_name="Named Two"))
+    hidden = solve(challenge, author=peer_two, body="A hidden answer.")
+    services.solution_accept(actor=learner, solution_id=accepted.pk)
+    services.solution_promote_to_guide(actor=peer, solution_id=accepted.pk)
+    services.content_hide(actor=staff, target="solution", target_id=hidden.pk, reason="Off.")
+    for target, target_id in (("challenge", challenge.pk), ("solution", other.pk)):
+        services.comment_create(
+            actor=peer_two, target=target, target_id=target_id, data={"body": "Why *this*?"}
+        )
+    services.vote_cast(actor=staff, target="challenge", target_id=challenge.pk, value=1)
+    services.vote_cast(actor=staff, target="solution", target_id=other.pk, value=-1)
+    services.bookmark_set(actor=staff, challenge_id=challenge.pk, bookmarked=True)
+    client = as_user(staff)
+
+    shown = client.get(challenge_url(challenge)).json()
+    one = client.get(solution_url(accepted)).json()
+
+    built = selectors.challenge_get(viewer=staff, challenge_id=challenge.pk)
+    context = {"solution_votes": built.viewer_state.solution_votes}
+    expected = as_json(ChallengeDetailSerializer(built, context=context).data)
+    expected["view_count"] -= 1  # the GET counted its own view after answering
+    assert shown == expected
+    assert list(shown) == list(expected)
+    assert [list(s) for s in shown["solutions"]] == [list(s) for s in expected["solutions"]]
+    assert (len(shown["solutions"]), shown["is_bookmarked"], shown["my_vote"]) == (3, True, 1)
+    assert shown["solutions"][0]["promoted_guide"] is not None
+    assert one == as_json(
+        SolutionSerializer(selectors.solution_get(viewer=staff, solution_id=accepted.pk)).data
+    )
