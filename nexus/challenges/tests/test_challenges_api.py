@@ -638,10 +638,12 @@ def test_the_challenge_detail_and_a_solution_show_exactly_what_their_serializers
     services.solution_accept(actor=learner, solution_id=accepted.pk)
     services.solution_promote_to_guide(actor=peer, solution_id=accepted.pk)
     services.content_hide(actor=staff, target="solution", target_id=hidden.pk, reason="Off.")
-    for target, target_id in (("challenge", challenge.pk), ("solution", other.pk)):
-        services.comment_create(
-            actor=peer_two, target=target, target_id=target_id, data={"body": "Why *this*?"}
-        )
+    services.comment_create(
+        actor=peer_two, target="challenge", target_id=challenge.pk, data={"body": "Why *this*?"}
+    )
+    services.comment_create(
+        actor=peer_two, target="solution", target_id=other.pk, data={"body": "And `that`?"}
+    )
     services.vote_cast(actor=staff, target="challenge", target_id=challenge.pk, value=1)
     services.vote_cast(actor=staff, target="solution", target_id=other.pk, value=-1)
     services.bookmark_set(actor=staff, challenge_id=challenge.pk, bookmarked=True)
@@ -651,7 +653,7 @@ def test_the_challenge_detail_and_a_solution_show_exactly_what_their_serializers
     one = client.get(solution_url(accepted)).json()
 
     built = selectors.challenge_get(viewer=staff, challenge_id=challenge.pk)
-    context = {"solution_votes": built.viewer_state.solution_votes}
+    context = {"solution_votes": built.viewer_state.solution_votes}  # type: ignore[attr-defined]
     expected = as_json(ChallengeDetailSerializer(built, context=context).data)
     expected["view_count"] -= 1  # the GET counted its own view after answering
     assert shown == expected
