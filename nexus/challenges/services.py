@@ -280,14 +280,14 @@ def _visible_solution(actor: User, solution_id: int, *, lock: bool = False) -> S
     return solution
 
 
-@invalidates("challenges", "leaderboard")
-@transaction.atomic
 def _follow(user: User, challenge: Challenge) -> None:
     """The user follows the challenge, if not already: one INSERT ... ON CONFLICT DO
     NOTHING, where get_or_create took a read, a savepoint and a write."""
     Follow.objects.bulk_create([Follow(user=user, challenge=challenge)], ignore_conflicts=True)
 
 
+@invalidates("challenges", "leaderboard")
+@transaction.atomic
 def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) -> Solution:
     """Answer a challenge; the answerer follows it.
 

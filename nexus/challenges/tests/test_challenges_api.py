@@ -14,6 +14,7 @@ from nexus.challenges import services
 from nexus.challenges.models import (
     Challenge,
     Comment,
+    Follow,
     ModerationAction,
     ReputationEvent,
     Solution,
@@ -200,6 +201,31 @@ def test_fifty_simultaneous_votes_make_a_score_of_exactly_fifty(user_factory, ma
     assert Challenge.objects.get(pk=challenge.pk).score == 50
     assert Vote.objects.filter(challenge=challenge).count() == 50
     assert reputation(challenge.author) == 250
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_write_paths_work_outside_a_test_transaction(as_user, learner, peer, celery_tech):
+    """Each write opens its own transaction (row locks need one); the other tests
+    run inside one, which would hide a service that forgot."""
+    posted = as_user(learner).post(
+        CHALLENGES,
+        {
+            "title": "Celery retries twice after a timeout",
+            "body": "Why?",
+            "technologies": ["celery"],
+        },
+    )
+    challenge_id = posted.json()["id"]
+    answered = as_user(peer).post(challenge_url(challenge_id, "solutions/"), {"body": "Acks late."})
+    solution_id = answered.json()["id"]
+    commented = as_user(learner).post(f"/api/v1/solutions/{solution_id}/comments/", {"body": "Ta"})
+    voted = as_user(learner).post(f"/api/v1/solutions/{solution_id}/vote/", {"value": 1})
+    accepted = as_user(learner).post(f"/api/v1/solutions/{solution_id}/accept/")
+
+    codes = [r.status_code for r in (posted, answered, commented, voted, accepted)]
+    assert codes == [201, 201, 201, 200, 200]
+    assert Challenge.objects.get(pk=challenge_id).status == Challenge.Status.SOLVED
+    assert Follow.objects.filter(user=peer, challenge_id=challenge_id).exists()
 
 
 @pytest.mark.parametrize(
