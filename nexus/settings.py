@@ -397,6 +397,7 @@ CELERY_TASK_ROUTES = {
     "notifications.notify_unanswered": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},
     "notifications.clean_up": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},
     "nexus.accounts.tasks.flush_expired_tokens_task": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},
+    "challenges.flush_views": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},
 }
 # Declared, so a worker consumes them all unless told otherwise (-Q).
 CELERY_TASK_QUEUES = [
@@ -408,6 +409,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "accounts.flush-expired-tokens": {
         "task": "nexus.accounts.tasks.flush_expired_tokens_task",
         "schedule": timedelta(hours=24),
+    },
+    "challenges.flush-views": {
+        "task": "challenges.flush_views",
+        "schedule": timedelta(seconds=60),
     },
     "notifications.relay-outbox": {
         "task": "notifications.relay_outbox",

@@ -16,13 +16,16 @@ removes its ledger line, and un-accepting removes the acceptance lines.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Literal
 
+from django.core.cache import cache as django_cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
+from redis.exceptions import RedisError, ResponseError
 
 from nexus.accounts import services as account_services
 from nexus.accounts.models import User
@@ -38,6 +41,7 @@ from nexus.challenges.models import (
     Solution,
     Vote,
 )
+from nexus.core import cache
 from nexus.core.cache import invalidates
 from nexus.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import render_markdown
@@ -46,6 +50,8 @@ from nexus.knowledge import services as knowledge_services
 from nexus.knowledge.models import Guide
 from nexus.notifications import events
 from nexus.search import services as search_services
+
+logger = logging.getLogger(__name__)
 
 TITLE_MIN, TITLE_MAX = 10, 200
 BODY_MAX = 50_000
@@ -247,9 +253,53 @@ def challenge_delete(*, actor: User, challenge_id: int) -> None:
     search_services.index_challenge(challenge.pk)
 
 
+# A Redis hash of views not yet added to the table: challenge id -> views.
+VIEWS_KEY = "challenges:views"
+VIEWS_FLUSH_BATCH = 500
+
+
 def challenge_record_view(*, challenge_id: int) -> None:
-    """Count a view, in SQL, without loading or locking the row."""
+    """Count a view. With Redis, in a hash that `challenge_flush_views` adds to the
+    table every minute, so reading a challenge writes no row; without Redis, or
+    with it down, in SQL, without loading or locking the row."""
+    redis = cache.redis_client()
+    if redis is not None:
+        try:
+            redis.hincrby(django_cache.make_key(VIEWS_KEY), str(challenge_id), 1)
+            return
+        except RedisError:
+            logger.warning("Views counted in SQL: Redis is unreachable")
     Challenge.objects.filter(pk=challenge_id).update(view_count=F("view_count") + 1)
+
+
+def challenge_flush_views() -> int:
+    """Add the views buffered in Redis to the challenges' counts, in one transaction;
+    returns how many challenges were viewed. The buffer is renamed first, so views
+    counted meanwhile wait for the next flush, and a flush that failed is finished
+    by the next one rather than lost."""
+    redis = cache.redis_client()
+    if redis is None:
+        return 0
+    pending = django_cache.make_key(VIEWS_KEY)
+    flushing = f"{pending}:flushing"
+    if not redis.exists(flushing):
+        try:
+            redis.rename(pending, flushing)
+        except ResponseError:  # nothing viewed since the last flush
+            return 0
+    counts = {int(pk): int(views) for pk, views in redis.hgetall(flushing).items()}
+    ids = sorted(counts)
+    with transaction.atomic():
+        for start in range(0, len(ids), VIEWS_FLUSH_BATCH):
+            batch = ids[start : start + VIEWS_FLUSH_BATCH]
+            added = Case(
+                *[When(pk=pk, then=Value(counts[pk])) for pk in batch],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            Challenge.objects.filter(pk__in=batch).update(view_count=F("view_count") + added)
+    redis.delete(flushing)
+    return len(ids)
 
 
 def _touch(challenge: Challenge, **counters: int) -> None:

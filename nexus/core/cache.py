@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, ParamSpec, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -72,3 +73,13 @@ def read(key: str) -> Any:
 
 def write(key: str, value: Any, timeout: int) -> None:
     cache.set(key, value, timeout=timeout)
+
+
+def redis_client() -> Any | None:
+    """The cache's own Redis connection, for what the cache API cannot do (hashes),
+    or None when the cache is not Redis (the embedded default)."""
+    if "django_redis" not in settings.CACHES["default"]["BACKEND"]:
+        return None
+    from django_redis import get_redis_connection
+
+    return get_redis_connection("default")

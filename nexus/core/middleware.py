@@ -16,6 +16,7 @@ from nexus.core.errors import payload_too_large_response
 from nexus.core.logging import request_id_var
 
 access_logger = logging.getLogger("nexus.request")
+logger = logging.getLogger(__name__)
 
 # A client may pass its own id to trace a call end to end; anything odd is replaced.
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -79,6 +80,23 @@ CACHED_READS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"^/api/v1/leaderboard/$"), ("leaderboard",)),
 )
 CACHED_READ_SECONDS = 300
+# What a view does besides answering, that a cached answer must still do
+# (counting a challenge's views): called with the path's match on every hit.
+CACHED_HIT_HOOKS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], None]]] = []
+
+
+def on_cached_hit(pattern: str, hook: Callable[[re.Match[str]], None]) -> None:
+    """Register `hook` for cached answers to paths matching `pattern` (apps' ready())."""
+    CACHED_HIT_HOOKS.append((re.compile(pattern), hook))
+
+
+def _run_cached_hit_hooks(path: str) -> None:
+    for pattern, hook in CACHED_HIT_HOOKS:
+        if match := pattern.match(path):
+            try:
+                hook(match)
+            except Exception:  # a side effect never costs the reader their answer
+                logger.exception("A cached-hit hook failed", extra={"path": path})
 
 
 class AnonymousReadCacheMiddleware:
@@ -110,6 +128,7 @@ class AnonymousReadCacheMiddleware:
             else:
                 response = HttpResponse(cached, content_type="application/json")
             response["X-Cache"] = "hit"
+            _run_cached_hit_hooks(request.path)
             return self._headers(response, etag)
         response = self.get_response(request)
         if response.status_code == 200 and isinstance(response, HttpResponse):

@@ -20,6 +20,7 @@ from nexus.challenges.models import (
     Solution,
     Vote,
 )
+from nexus.core import cache
 
 pytestmark = pytest.mark.django_db
 
@@ -531,10 +532,12 @@ def test_the_challenge_detail_runs_a_constant_number_of_queries(
         return challenge
 
     small, large = thread(1), thread(5)
-    # user, challenge, its links, solutions, all comments, votes, flags, view count
-    with django_assert_num_queries(8):
+    # user, challenge, its links, solutions, all comments, votes, flags, and the
+    # view count's UPDATE unless Redis holds it until the flush
+    queries = 7 if cache.redis_client() else 8
+    with django_assert_num_queries(queries):
         client.get(challenge_url(small))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(queries):
         body = client.get(challenge_url(large)).json()
 
     assert len(body["solutions"]) == 5
@@ -678,6 +681,7 @@ def test_the_challenge_detail_and_a_solution_show_exactly_what_their_serializers
     shown = client.get(challenge_url(challenge)).json()
     one = client.get(solution_url(accepted)).json()
 
+    services.challenge_flush_views()
     built = selectors.challenge_get(viewer=staff, challenge_id=challenge.pk)
     context = {"solution_votes": built.viewer_state.solution_votes}  # type: ignore[attr-defined]
     expected = as_json(ChallengeDetailSerializer(built, context=context).data)
