@@ -201,7 +201,7 @@ def challenge_get(*, viewer: Any, challenge_id: int) -> Challenge:
     Django's prefetch machinery cost more than the queries themselves."""
     challenge: Challenge | None = (
         permissions.visible(Challenge.objects.all(), viewer)
-        .select_related("author__profile", "duplicate_of")
+        .select_related("author__profile")
         .filter(pk=challenge_id)
         .first()
     )
