@@ -168,7 +168,9 @@ def link_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             else:
                 by_id[owner_id][kind].append({"slug": slug, "name": name})
     for row in rows:
-        row["author_username"], row["author_display_name"] = names[row["author_id"]]
+        username, display_name = names[row["author_id"]]
+        # As User.display_name: the profile's name, else the username.
+        row["author_username"], row["author_display_name"] = username, display_name or username
     return rows
 
 

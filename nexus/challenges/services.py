@@ -256,6 +256,7 @@ def challenge_delete(*, actor: User, challenge_id: int) -> None:
 # A Redis hash of views not yet added to the table: challenge id -> views.
 VIEWS_KEY = "challenges:views"
 VIEWS_FLUSH_BATCH = 500
+VIEWS_FLUSH_LOCK_SECONDS = 120  # longer than the task's hard time limit
 
 
 def challenge_record_view(*, challenge_id: int) -> None:
@@ -276,11 +277,23 @@ def challenge_flush_views() -> int:
     """Add the views buffered in Redis to the challenges' counts, in one transaction;
     returns how many challenges were viewed. The buffer is renamed first, so views
     counted meanwhile wait for the next flush, and a flush that failed is finished
-    by the next one rather than lost."""
+    by the next one rather than lost. One flush at a time: two at once would both
+    add the renamed buffer."""
     redis = cache.redis_client()
     if redis is None:
         return 0
     pending = django_cache.make_key(VIEWS_KEY)
+    lock = redis.lock(f"{pending}:lock", timeout=VIEWS_FLUSH_LOCK_SECONDS, blocking=False)
+    if not lock.acquire():
+        return 0
+    try:
+        return _flush_views(redis, pending)
+    finally:
+        with contextlib.suppress(RedisError):  # expired already: the next flush may run
+            lock.release()
+
+
+def _flush_views(redis: Any, pending: str) -> int:
     flushing = f"{pending}:flushing"
     if not redis.exists(flushing):
         try:
@@ -709,9 +722,7 @@ def follow_set(*, actor: User, challenge_id: int, following: bool) -> bool:
     """Follow or unfollow a challenge; idempotent. Returns whether the actor follows it."""
     challenge = _visible_challenge(actor, challenge_id)
     if following:
-        # Followed at the same moment by another request: the same outcome.
-        with contextlib.suppress(IntegrityError):
-            Follow.objects.get_or_create(user=actor, challenge=challenge)
+        _follow(actor, challenge)  # a concurrent follow is the same outcome
     else:
         Follow.objects.filter(user=actor, challenge=challenge).delete()
     return following

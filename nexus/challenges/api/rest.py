@@ -296,7 +296,7 @@ def challenge_row_data(row: dict[str, Any]) -> dict[str, Any]:
         "status": row["status"],
         "author": {
             "username": row["author_username"],
-            "display_name": row["author_display_name"] or row["author_username"],
+            "display_name": row["author_display_name"],
         },
         "technologies": row["technologies"],
         "concepts": row["concepts"],

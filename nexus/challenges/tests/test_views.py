@@ -26,7 +26,7 @@ def empty_views_buffer():
         if redis is not None:
             pending = django_cache.make_key(services.VIEWS_KEY)
             with contextlib.suppress(RedisError):  # the test that makes Redis unreachable
-                redis.delete(pending, f"{pending}:flushing")
+                redis.delete(pending, f"{pending}:flushing", f"{pending}:lock")
 
     empty()
     yield
@@ -100,3 +100,20 @@ def test_with_redis_unreachable_views_are_counted_in_sql(client, make_challenge,
 
     assert answered.status_code == 200
     assert views(challenge) == 1
+
+
+@needs_redis
+def test_a_flush_while_another_runs_adds_nothing_so_no_view_counts_twice(make_challenge):
+    challenge = make_challenge()
+    redis = cache.redis_client()
+    assert redis is not None
+    services.challenge_record_view(challenge_id=challenge.pk)
+    running = redis.lock(f"{django_cache.make_key(services.VIEWS_KEY)}:lock", timeout=10)
+    assert running.acquire(blocking=False)
+    try:
+        during = services.challenge_flush_views()
+    finally:
+        running.release()
+    after = services.challenge_flush_views()
+
+    assert (during, after, views(challenge)) == (0, 1, 1)
