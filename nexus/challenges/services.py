@@ -373,7 +373,7 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
     events.record(
         "solution.created", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk
     )
-    search_services.index_solution(solution.pk)
+    search_services.index_solution(solution)
     return solution
 
 

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import BigIntegerField, F, Model, QuerySet, Value
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
@@ -143,26 +143,35 @@ NO_LINKS: Final = Links({}, {})
 def _links(
     model: type[Guide] | type[Challenge], ids: Collection[int], *, concepts: bool = True
 ) -> Links:
+    """The links of the `model` rows `ids`, in one query: technologies, then concepts
+    (unless `concepts` is False), then tags, each in the order they were linked."""
     owner = model._meta.model_name
-    technologies: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    rows = (
+    parts = [
         model.technologies.through.objects.filter(**{f"{owner}_id__in": ids})
-        .order_by("pk")
-        .values_list(f"{owner}_id", "technology_id", "technology__name")
-    )
-    for owner_id, technology_id, name in rows:
-        technologies[owner_id].append((technology_id, name))
-    names: dict[int, list[str]] = defaultdict(list)
-    for relation, target in (("concepts", "concept"), ("tags", "tag")):
+        .annotate(part=Value(0), link=F("technology_id"), name=F("technology__name"))
+        .values_list(f"{owner}_id", "part", "link", "name", "id")
+    ]
+    for order, relation, target in ((1, "concepts", "concept"), (2, "tags", "tag")):
         if relation == "concepts" and not concepts:
             continue
         through = getattr(model, relation).through
-        for owner_id, name in (
+        parts.append(
             through.objects.filter(**{f"{owner}_id__in": ids})
-            .order_by("pk")
-            .values_list(f"{owner}_id", f"{target}__name")
-        ):
+            .annotate(
+                part=Value(order),
+                link=Value(None, output_field=BigIntegerField()),
+                name=F(f"{target}__name"),
+            )
+            .values_list(f"{owner}_id", "part", "link", "name", "id")
+        )
+    technologies: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    names: dict[int, list[str]] = defaultdict(list)
+    rows = parts[0].union(*parts[1:], all=True).order_by("part", "id")
+    for owner_id, _order, technology_id, name, _pk in rows:
+        if technology_id is None:
             names[owner_id].append(name)
+        else:
+            technologies[owner_id].append((technology_id, name))
     return Links(technologies, names)
 
 
@@ -544,6 +553,23 @@ def _copy_links(document_ids: list[int], links: list[tuple[int, int]]) -> None:
                 copy.write_row(link)
 
 
+def _replace_links(document_ids: list[int], links: list[tuple[int, int]]) -> None:
+    """Make `links` the technology links of `document_ids` in one statement: those
+    no longer wanted are deleted, new ones added, kept ones left alone."""
+    table = SearchDocument.technologies.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Every name in this statement is a constant of this module; values are parameters.
+            f"WITH wanted (searchdocument_id, technology_id) AS ("  # noqa: S608
+            f"SELECT * FROM unnest(%s::bigint[], %s::bigint[])), "
+            f"stale AS (DELETE FROM {table} WHERE searchdocument_id = ANY(%s::bigint[]) "
+            f"AND (searchdocument_id, technology_id) NOT IN (SELECT * FROM wanted)) "
+            f"INSERT INTO {table} (searchdocument_id, technology_id) SELECT * FROM wanted "
+            f"ON CONFLICT (searchdocument_id, technology_id) DO NOTHING",
+            [[doc for doc, _ in links], [tech for _, tech in links], document_ids],
+        )
+
+
 def _write(
     kind: str,
     entries: Sequence[Entry],
@@ -578,6 +604,9 @@ def _write(
     if bulk:
         _copy_links(list(ids.values()), links)
         return
+    if settings.IS_POSTGRES:
+        _replace_links(list(ids.values()), links)
+        return
     through = SearchDocument.technologies.through
     through.objects.filter(searchdocument_id__in=list(ids.values())).delete()
     if links:
@@ -586,11 +615,13 @@ def _write(
         )
 
 
-def _refresh(source: Source[Any], ids: Iterable[int]) -> None:
+def _refresh(source: Source[Any], ids: Iterable[int], loaded: list[Any] | None = None) -> None:
+    """Rewrite the documents of objects `ids`, read afresh unless `loaded` holds them."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return
-    found = dict(source.entries(list(source.load().filter(pk__in=wanted))))
+    objects = loaded if loaded is not None else list(source.load().filter(pk__in=wanted))
+    found = dict(source.entries(objects))
     entries = [entry for entry in found.values() if entry is not None]
     removed = [object_id for object_id in wanted if found.get(object_id) is None]
     _write(source.kind, entries, removed)
@@ -615,9 +646,15 @@ def index_challenge(challenge_id: int) -> None:
     )
 
 
-def index_solution(solution_id: int) -> None:
-    """Bring a solution's document up to date: written, edited, accepted, hidden, deleted."""
-    _refresh(SOLUTIONS, [solution_id])
+def index_solution(solution: Solution | int) -> None:
+    """Bring a solution's document up to date: written, edited, accepted, hidden, deleted.
+
+    Given the instance just saved, with its challenge loaded, it is indexed as it
+    is, without being read again."""
+    if isinstance(solution, Solution):
+        _refresh(SOLUTIONS, [solution.pk], loaded=[solution])
+    else:
+        _refresh(SOLUTIONS, [solution])
 
 
 def index_message(message_id: int) -> None:

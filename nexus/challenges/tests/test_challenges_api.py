@@ -229,6 +229,21 @@ def test_the_write_paths_work_outside_a_test_transaction(as_user, learner, peer,
     assert Follow.objects.filter(user=peer, challenge_id=challenge_id).exists()
 
 
+def test_a_posted_solution_is_answered_as_a_read_shows_it(as_user, learner, peer, make_challenge):
+    """The POST answers from the row it wrote, not by reading it back: it must
+    say exactly what a GET says afterwards."""
+    challenge = make_challenge(author=learner)
+    posted = as_user(peer).post(
+        challenge_url(challenge, "solutions/"),
+        {"body": "Use `acks_late` and **idempotent** tasks."},
+    )
+    assert posted.status_code == 201
+    read = as_user(peer).get(f"/api/v1/solutions/{posted.json()['id']}/")
+    assert posted.json() == read.json()
+    assert posted.json()["author"]["username"] == peer.username
+    assert "<strong>idempotent</strong>" in posted.json()["body_html"]
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [

@@ -105,6 +105,52 @@ def test_accepting_a_solution_boosts_it_and_its_challenge_and_moving_the_mark_mo
     assert document("solution", second.pk) is not None
 
 
+DOCUMENT_FIELDS = ("title", "body", "keywords", "url", "status", "audience", "reader_id", "boost")
+
+
+def test_a_new_solution_is_indexed_as_a_rebuild_would_index_it(
+    other, write_challenge, docker_tech, celery_tech
+):
+    """solution_create indexes the instance it saved, without reading it again; the
+    document must be the one a rebuild writes from the database."""
+    challenge = write_challenge(technologies=["docker", "celery"], tags=["networking"])
+    solution = challenge_services.solution_create(
+        actor=other, challenge_id=challenge.pk, data={"body": "Put both on one **network**."}
+    )
+    written = document("solution", solution.pk)
+    as_written = {field: getattr(written, field) for field in DOCUMENT_FIELDS}
+    links_written = technology_slugs(written)
+    assert links_written == ["celery", "docker"]
+    assert "networking" in written.keywords
+
+    SearchDocument.objects.filter(kind="solution").delete()
+    services.reindex(kinds=["solution"])
+    rebuilt = document("solution", solution.pk)
+    assert {field: getattr(rebuilt, field) for field in DOCUMENT_FIELDS} == as_written
+    assert technology_slugs(rebuilt) == links_written
+
+
+def test_relinking_a_document_adds_new_links_and_drops_old_ones(
+    learner, write_challenge, docker_tech, celery_tech
+):
+    challenge = write_challenge(technologies=["docker"])
+    challenge_services.challenge_update(
+        actor=learner,
+        challenge_id=challenge.pk,
+        data={"technologies": ["docker", "celery"]},
+    )
+    assert technology_slugs(document("challenge", challenge.pk)) == ["celery", "docker"]
+    challenge_services.challenge_update(
+        actor=learner, challenge_id=challenge.pk, data={"technologies": ["celery"]}
+    )
+    assert technology_slugs(document("challenge", challenge.pk)) == ["celery"]
+
+    challenge_services.challenge_update(
+        actor=learner, challenge_id=challenge.pk, data={"technologies": []}
+    )
+    assert technology_slugs(document("challenge", challenge.pk)) == []
+
+
 def test_a_duplicate_ranks_below_its_original(learner, staff, write_challenge):
     original = write_challenge(title="Celery tasks time out on large files")
     duplicate = write_challenge(title="Celery tasks time out on big files")
