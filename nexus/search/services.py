@@ -31,7 +31,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, F, Model, QuerySet, Value
+from django.db.models import ManyToManyField, Model, QuerySet
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
@@ -140,38 +140,49 @@ class Links:
 NO_LINKS: Final = Links({}, {})
 
 
+def _links_sql(model: type[Guide] | type[Challenge], count: int, *, concepts: bool) -> str:
+    """One UNION ALL over the link tables of `model` for `count` ids: technologies
+    (id and name), then concepts (unless `concepts` is False), then tags (names),
+    each in the order they were linked. Written as SQL because composing it with
+    the ORM cost more than the query itself on every write; names come from the
+    models, ids are parameters."""
+    quote = connection.ops.quote_name
+    ids = ", ".join(["%s"] * count)
+    relations = ("technologies", "concepts", "tags") if concepts else ("technologies", "tags")
+    parts = []
+    for part, relation in enumerate(relations):
+        field = model._meta.get_field(relation)
+        assert isinstance(field, ManyToManyField)
+        through = field.remote_field.through._meta  # type: ignore[union-attr]
+        target = field.related_model._meta  # type: ignore[union-attr]
+        source_column = quote(field.m2m_column_name())
+        target_column = f"l.{quote(field.m2m_reverse_name())}"
+        technology = target_column if relation == "technologies" else "CAST(NULL AS bigint)"
+        parts.append(
+            f"SELECT l.{source_column}, {part}, {technology}, t.{quote('name')}, l.id "  # noqa: S608 -- names from the models, ids are parameters
+            f"FROM {quote(through.db_table)} l JOIN {quote(target.db_table)} t "
+            f"ON t.id = {target_column} WHERE l.{source_column} IN ({ids})"
+        )
+    return " UNION ALL ".join(parts) + " ORDER BY 2, 5"
+
+
 def _links(
     model: type[Guide] | type[Challenge], ids: Collection[int], *, concepts: bool = True
 ) -> Links:
-    """The links of the `model` rows `ids`, in one query: technologies, then concepts
-    (unless `concepts` is False), then tags, each in the order they were linked."""
-    owner = model._meta.model_name
-    parts = [
-        model.technologies.through.objects.filter(**{f"{owner}_id__in": ids})
-        .annotate(part=Value(0), link=F("technology_id"), name=F("technology__name"))
-        .values_list(f"{owner}_id", "part", "link", "name", "id")
-    ]
-    for order, relation, target in ((1, "concepts", "concept"), (2, "tags", "tag")):
-        if relation == "concepts" and not concepts:
-            continue
-        through = getattr(model, relation).through
-        parts.append(
-            through.objects.filter(**{f"{owner}_id__in": ids})
-            .annotate(
-                part=Value(order),
-                link=Value(None, output_field=BigIntegerField()),
-                name=F(f"{target}__name"),
-            )
-            .values_list(f"{owner}_id", "part", "link", "name", "id")
-        )
+    """The links of the `model` rows `ids`, in one query (`_links_sql`)."""
+    wanted = list(ids)
     technologies: dict[int, list[tuple[int, str]]] = defaultdict(list)
     names: dict[int, list[str]] = defaultdict(list)
-    rows = parts[0].union(*parts[1:], all=True).order_by("part", "id")
-    for owner_id, _order, technology_id, name, _pk in rows:
-        if technology_id is None:
-            names[owner_id].append(name)
-        else:
-            technologies[owner_id].append((technology_id, name))
+    if not wanted:
+        return Links(technologies, names)
+    parts = 3 if concepts else 2
+    with connection.cursor() as cursor:
+        cursor.execute(_links_sql(model, len(wanted), concepts=concepts), wanted * parts)
+        for owner_id, _part, technology_id, name, _pk in cursor.fetchall():
+            if technology_id is None:
+                names[owner_id].append(name)
+            else:
+                technologies[owner_id].append((technology_id, name))
     return Links(technologies, names)
 
 
