@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +28,13 @@ RELAY_BATCH = 500
 def record(name: str, **payload: Any) -> OutboxEvent:
     """Write an event in the caller's transaction and publish it once that commits."""
     event = OutboxEvent.objects.create(name=name, payload=payload)
-    transaction.on_commit(partial(publish, event.pk), robust=True)
+
+    def publish_event() -> None:
+        # A named function, not a partial: a robust on_commit hook that raises is
+        # logged by its __qualname__, which a partial lacks (the request then failed).
+        publish(event.pk)
+
+    transaction.on_commit(publish_event, robust=True)
     return event
 
 

@@ -150,6 +150,25 @@ def test_an_event_the_broker_refused_stays_in_the_outbox_for_the_relay(
     assert OutboxEvent.objects.get(pk=event.pk).published_at is not None
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_that_fails_after_commit_does_not_fail_the_request(
+    as_user, peer, challenge, monkeypatch
+):
+    """The write is committed: whatever goes wrong while handing its event on is
+    the relay's to retry, never the caller's error."""
+
+    def publish_crashes(event_id):
+        raise RuntimeError("lost the database while marking the event")
+
+    monkeypatch.setattr(events, "publish", publish_crashes)
+    answered = as_user(peer).post(
+        f"/api/v1/challenges/{challenge.pk}/solutions/", {"body": "Retry with backoff."}
+    )
+
+    assert answered.status_code == 201
+    assert OutboxEvent.objects.get(name="solution.created").published_at is None
+
+
 def test_a_large_audience_is_notified_by_a_chain_of_bounded_tasks(
     committed, user_factory, challenge, monkeypatch
 ):
