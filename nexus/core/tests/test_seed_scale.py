@@ -243,3 +243,22 @@ def test_postgres_can_check_references_row_by_row_instead():
     assert Challenge.objects.count() == CHALLENGES
     assert "checked in one pass" not in output
     assert loader.dangling_references() == {}
+
+
+def all_visible_pages(table: str) -> tuple[int, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relallvisible, relpages FROM pg_class WHERE relname = %s", [table])
+        visible, pages = cursor.fetchone()
+    return visible, pages
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_seeded_tables_are_vacuumed_so_index_only_scans_skip_the_heap():
+    seed(challenges=30)
+
+    visible, pages = all_visible_pages(Challenge._meta.db_table)
+    assert pages > 0
+    assert visible == pages

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -294,3 +296,22 @@ def test_the_rebuild_command_takes_kinds_and_refuses_unknown_ones(write_challeng
     assert "user:" not in out
     with pytest.raises(ValueError, match="Unknown kinds"):
         services.reindex(kinds=["comment"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_command_leaves_the_index_analysed_and_vacuumed(write_challenge):
+    from django.db import connection
+
+    write_challenge()
+    call_command("reindex", stdout=StringIO())
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relallvisible, relpages, reltuples FROM pg_class WHERE relname = %s",
+            [SearchDocument._meta.db_table],
+        )
+        visible, pages, tuples = cursor.fetchone()
+    assert pages > 0
+    assert visible == pages
+    assert tuples >= 1  # analysed: never-analysed tables say -1
