@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import tzinfo
 from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import path
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers, status
@@ -201,7 +203,8 @@ def _refs(related: Any) -> list[dict[str, Any]]:
     return [{"slug": ref.slug, "name": ref.name} for ref in related.all()]
 
 
-def comment_data(comment: Comment) -> dict[str, Any]:
+def comment_data(comment: Comment, zone: tzinfo | None = None) -> dict[str, Any]:
+    """A comment; `zone` is the response's time zone (iso_datetime)."""
     return {
         "is_hidden": comment.is_hidden,
         "hidden_reason": comment.hidden_reason,
@@ -209,14 +212,17 @@ def comment_data(comment: Comment) -> dict[str, Any]:
         "author": _user_ref(comment.author),
         "body": comment.body,
         "body_html": comment.body_html,
-        "created_at": iso_datetime(comment.created_at),
-        "updated_at": iso_datetime(comment.updated_at),
+        "created_at": iso_datetime(comment.created_at, zone),
+        "updated_at": iso_datetime(comment.updated_at, zone),
     }
 
 
-def solution_data(solution: Solution, votes: Mapping[int, int] | None = None) -> dict[str, Any]:
+def solution_data(
+    solution: Solution, votes: Mapping[int, int] | None = None, zone: tzinfo | None = None
+) -> dict[str, Any]:
     """A solution from `selectors.solution_get` or `challenge_get`, with the
     viewer's `votes` by solution id where known."""
+    zone = zone or timezone.get_current_timezone()
     promoted = solution.promoted_guide
     return {
         "is_hidden": solution.is_hidden,
@@ -228,19 +234,20 @@ def solution_data(solution: Solution, votes: Mapping[int, int] | None = None) ->
         "body_html": solution.body_html,
         "score": solution.score,
         "is_accepted": solution.is_accepted,
-        "accepted_at": iso_datetime(solution.accepted_at),
+        "accepted_at": iso_datetime(solution.accepted_at, zone),
         "comment_count": solution.comment_count,
-        "comments": [comment_data(c) for c in solution.visible_comments],  # type: ignore[attr-defined]
+        "comments": [comment_data(c, zone) for c in solution.visible_comments],  # type: ignore[attr-defined]
         "promoted_guide": promoted.slug if promoted else None,
         "my_vote": (votes or {}).get(solution.pk, 0),
-        "created_at": iso_datetime(solution.created_at),
-        "updated_at": iso_datetime(solution.updated_at),
+        "created_at": iso_datetime(solution.created_at, zone),
+        "updated_at": iso_datetime(solution.updated_at, zone),
     }
 
 
 def challenge_detail_data(challenge: Challenge) -> dict[str, Any]:
     """A challenge from `selectors.challenge_get`, as the detail shows it."""
     state: selectors.ViewerState = challenge.viewer_state  # type: ignore[attr-defined]
+    zone = timezone.get_current_timezone()
     return {
         "is_hidden": challenge.is_hidden,
         "hidden_reason": challenge.hidden_reason,
@@ -258,16 +265,16 @@ def challenge_detail_data(challenge: Challenge) -> dict[str, Any]:
         "accepted_solution": challenge.accepted_solution_id,
         "duplicate_of": challenge.duplicate_of_id,
         "current_revision": challenge.current_revision_id,
-        "last_activity_at": iso_datetime(challenge.last_activity_at),
-        "created_at": iso_datetime(challenge.created_at),
-        "updated_at": iso_datetime(challenge.updated_at),
+        "last_activity_at": iso_datetime(challenge.last_activity_at, zone),
+        "created_at": iso_datetime(challenge.created_at, zone),
+        "updated_at": iso_datetime(challenge.updated_at, zone),
         "body": challenge.body,
         "body_html": challenge.body_html,
         "solutions": [
-            solution_data(solution, state.solution_votes)
+            solution_data(solution, state.solution_votes, zone)
             for solution in challenge.visible_solutions  # type: ignore[attr-defined]
         ],
-        "comments": [comment_data(c) for c in challenge.visible_comments],  # type: ignore[attr-defined]
+        "comments": [comment_data(c, zone) for c in challenge.visible_comments],  # type: ignore[attr-defined]
         "my_vote": state.challenge_vote,
         "is_following": state.is_following,
         "is_bookmarked": state.is_bookmarked,
@@ -284,10 +291,11 @@ def _solution(request: Request, solution_id: int, code: int = status.HTTP_200_OK
     return Response(solution_data(solution), status=code)
 
 
-def challenge_row_data(row: dict[str, Any]) -> dict[str, Any]:
+def challenge_row_data(row: dict[str, Any], zone: tzinfo | None = None) -> dict[str, Any]:
     """A `selectors.challenge_rows` row, linked, as ChallengeSerializer shows a
     challenge (a test holds the two equal). The list builds its JSON this way
-    because serialising model instances was most of its cost."""
+    because serialising model instances was most of its cost; `zone` is the
+    response's time zone (iso_datetime)."""
     return {
         "is_hidden": row["is_hidden"],
         "hidden_reason": row["hidden_reason"],
@@ -308,9 +316,9 @@ def challenge_row_data(row: dict[str, Any]) -> dict[str, Any]:
         "accepted_solution": row["accepted_solution_id"],
         "duplicate_of": row["duplicate_of_id"],
         "current_revision": row["current_revision_id"],
-        "last_activity_at": iso_datetime(row["last_activity_at"]),
-        "created_at": iso_datetime(row["created_at"]),
-        "updated_at": iso_datetime(row["updated_at"]),
+        "last_activity_at": iso_datetime(row["last_activity_at"], zone),
+        "created_at": iso_datetime(row["created_at"], zone),
+        "updated_at": iso_datetime(row["updated_at"], zone),
     }
 
 
@@ -338,7 +346,8 @@ class ChallengeListView(generics.ListAPIView[Any]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = selectors.link_rows(list(page or ()))
-        return self.get_paginated_response([challenge_row_data(row) for row in rows])
+        zone = timezone.get_current_timezone()
+        return self.get_paginated_response([challenge_row_data(row, zone) for row in rows])
 
     @extend_schema(
         tags=["challenges"],

@@ -663,6 +663,32 @@ def test_the_lean_challenge_list_shows_each_challenge_exactly_as_its_serializer_
     assert first["author"] == {"username": "named-one", "display_name": "Named One"}
 
 
+def test_lean_json_writes_times_in_the_current_time_zone_as_the_serializers_do(
+    as_user, learner, peer, make_challenge, solve
+):
+    """The lean paths read the time zone once per response; in a zone other than
+    UTC they must still write what DRF's DateTimeField writes."""
+    from django.utils import timezone
+    from rest_framework.renderers import JSONRenderer
+
+    from nexus.challenges import selectors
+    from nexus.challenges.api.rest import ChallengeSerializer, SolutionSerializer
+
+    challenge = make_challenge()
+    solution = solve(challenge, author=peer)
+    with timezone.override("Asia/Kolkata"):
+        listed = as_user(learner).get(CHALLENGES).json()["results"]
+        answered = as_user(learner).get(solution_url(solution)).json()
+        expected_list = ChallengeSerializer(selectors.challenge_list(viewer=learner), many=True)
+        expected_solution = SolutionSerializer(
+            selectors.solution_get(viewer=learner, solution_id=solution.pk)
+        )
+        as_json = JSONRenderer().render
+        assert listed == json.loads(as_json(expected_list.data))
+        assert answered == {**json.loads(as_json(expected_solution.data)), "my_vote": 0}
+    assert listed[0]["created_at"].endswith("+05:30")
+
+
 def test_the_challenge_detail_and_a_solution_show_exactly_what_their_serializers_do(
     as_user, learner, peer, peer_two, user_factory, make_challenge, solve, staff
 ):
