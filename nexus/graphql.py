@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from graphql.validation import ASTValidationRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
@@ -43,14 +51,24 @@ Mutation = merge_types(
     ),
 )
 
+# The depth and alias limits as validation rules, built once: QueryDepthLimiter
+# and MaxAliasesLimiter build new rule classes for every request, and the
+# validation cache is keyed on the rules, so it never hit. Validating the
+# challenge list's query took 2.2 ms and parsing it 0.4 ms on every request.
+LIMIT_RULES: list[type[ASTValidationRule]] = [
+    max_depth_rule(MAX_QUERY_DEPTH, None, None),
+    max_aliases_rule(MAX_ALIASES),
+]
+
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     extensions=[
         DjangoOptimizerExtension,
-        lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        ParserCache,  # bounded LRU caches shared by all requests, keyed on the text
+        ValidationCache,
         ErrorShapeExtension,
     ],
 )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.middleware.csrf import get_token
 from django.test import Client
@@ -161,6 +163,7 @@ def test_deep_queries_are_refused(client):
 
     assert "errors" in body
     assert "depth" in body["errors"][0]["message"].lower()
+    assert gql(client, deep).json() == body  # a cached validation refuses it alike
 
 
 def test_too_many_aliases_are_refused(client):
@@ -170,6 +173,26 @@ def test_too_many_aliases_are_refused(client):
 
     assert body["errors"][0]["extensions"]["code"] == "bad_query"
     assert "aliases" in body["errors"][0]["message"].lower()
+    assert gql(client, "{ %s }" % aliases).json() == body
+
+
+def test_a_query_is_validated_once_then_served_from_the_cache(client, learner):
+    """Parsing and validating cost more than resolving a small query; both are
+    cached by the query's text, with the limits as rules built once."""
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    validations: Any = _get_validate_cache(128)
+    query = "{ challenges(limit: 1) { id title } }"
+    gql(client, query)
+    before = validations.cache_info()
+    for _ in range(3):
+        assert "errors" not in gql(client, query).json()
+    after = validations.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (3, 0)
+
+    unknown = gql(client, "{ challenges(limit: 1) { nope } }").json()
+    assert unknown["errors"][0]["extensions"]["code"] == "bad_query"
+    assert gql(client, "{ challenges(limit: 1) { nope } }").json() == unknown
 
 
 def test_too_many_tokens_are_refused(client):
