@@ -352,7 +352,8 @@ def _follow(user: User, challenge: Challenge) -> None:
 @invalidates("challenges", "leaderboard")
 @transaction.atomic
 def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) -> Solution:
-    """Answer a challenge; the answerer follows it.
+    """Answer a challenge; the answerer follows it. Returns the solution as
+    `selectors.solution_get` would.
 
     Not on hidden, closed or duplicate challenges. Raises NotFound, ValidationError.
     """
@@ -374,6 +375,9 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
         "solution.created", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk
     )
     search_services.index_solution(solution)
+    # Shaped as selectors.solution_get returns one, so both doors can answer with
+    # it without reading it back: a new answer has no comments yet.
+    solution.visible_comments = []  # type: ignore[attr-defined]
     return solution
 
 

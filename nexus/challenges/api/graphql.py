@@ -476,7 +476,7 @@ class Mutation:
         solution = services.solution_create(
             actor=signed_in(info), challenge_id=challenge_id, data={"body": body}
         )
-        return _solution(info, solution.pk)
+        return solution  # type: ignore[return-value]  # shaped as solution_get's
 
     @strawberry.mutation(description="Edit a solution (author or staff).")
     def update_solution(self, info: Info[Any, Any], id: int, body: str) -> SolutionType:

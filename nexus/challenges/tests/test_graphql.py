@@ -218,6 +218,46 @@ def test_a_learner_posts_a_challenge_two_peers_solve_it_and_the_accepted_one_sho
     ]
 
 
+SOLUTION_FIELDS = """
+id challengeId body bodyHtml score isAccepted acceptedAt commentCount isHidden hiddenReason
+createdAt updatedAt promotedGuideSlug comments { body } author { username displayName }
+"""
+
+
+def test_a_created_solution_is_answered_as_the_challenge_then_shows_it(
+    client, learner, solver, celery
+):
+    """createSolution answers from the row it wrote, not by reading it back."""
+    challenge = data(
+        gql(
+            client,
+            CREATE_CHALLENGE,
+            {"input": {"title": "Workers stop after a deploy", "body": "Why?"}},
+            as_user=learner,
+        )
+    )["createChallenge"]
+    created = data(
+        gql(
+            client,
+            "mutation($c: Int!, $b: String!) { createSolution(challengeId: $c, body: $b) { %s } }"
+            % SOLUTION_FIELDS,
+            {"c": challenge["id"], "b": "Drain **first**."},
+            as_user=solver,
+        )
+    )["createSolution"]
+    shown = data(
+        gql(
+            client,
+            "query($id: Int!) { challenge(id: $id) { solutions { %s } } }" % SOLUTION_FIELDS,
+            {"id": challenge["id"]},
+            as_user=solver,
+        )
+    )["challenge"]["solutions"]
+
+    assert shown == [created]
+    assert "<strong>first</strong>" in created["bodyHtml"]
+
+
 def test_changing_and_withdrawing_a_vote_moves_score_and_reputation_exactly(
     client, learner, solver
 ):

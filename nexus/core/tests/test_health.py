@@ -36,20 +36,8 @@ def test_readyz_names_an_unreachable_broker(client, settings):
 
 
 @pytest.mark.django_db
-def test_readyz_names_an_unreachable_cache(client, settings):
-    from django.core.cache import caches
-
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
-        }
-    }
-    try:
-        response = client.get("/readyz")
-    finally:
-        caches["default"].close()
+def test_readyz_names_an_unreachable_cache(client, unreachable_cache):
+    response = client.get("/readyz")
 
     assert response.status_code == 503
     assert set(response.json()["errors"]) == {"cache"}
