@@ -66,7 +66,6 @@ from typing import Any, Final
 from django.conf import settings
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchRank,
     TrigramStrictWordSimilarity,
@@ -85,7 +84,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import CombinedExpression, RawSQL
-from django.db.models.functions import Substr
 from django.utils.html import escape
 
 from nexus.collaboration.models import Channel
@@ -117,6 +115,10 @@ SUGGEST_SIMILARITY: Final = 0.25
 # search reads a bounded number of rows, at the price of an exhaustive ranking
 # for the broadest queries.
 CANDIDATES: Final = 1000
+# Searches run without JIT, whose compiling costs more than a bounded query
+# runs, and without parallel workers, which cost more to start and, racing to
+# the first CANDIDATES rows, would give the pages of one query different ones.
+SEARCH_SETTINGS: Final = {"jit": "off", "max_parallel_workers_per_gather": "0"}
 # The kinds whose titles are their own (solutions and messages borrow theirs).
 TITLED_KINDS: Final = (Kind.GUIDE, Kind.CHALLENGE, Kind.USER)
 # ts_rank normalisation 1: divide by 1 + log(length), so a long guide that
@@ -346,60 +348,84 @@ def _websearch(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def _candidates(viewer: Any, params: _Params, query: SearchQuery) -> RawSQL:
-    """The ids of the documents worth ranking, at most CANDIDATES of those about
+def _score(query: SearchQuery) -> CombinedExpression:
+    """`ts_rank` times the boost: the one definition of a search's score."""
+    rank = SearchRank(F("search_vector"), query, normalization=Value(RANK_NORMALIZATION))
+    return rank * F("boost")
+
+
+def _candidates_sql(viewer: Any, params: _Params, query: SearchQuery) -> tuple[str, list[Any]]:
+    """SQL for the ids (`pk`) and scores (`score`) of the page's documents, best
+    first: `limit + 1` after the cursor, out of at most CANDIDATES documents about
     the query (guides, challenges and people whose title or keywords match), and
-    only when they are fewer than that, at most CANDIDATES of any that mention it.
-    Each comes from its GIN index, so the work is bounded however large the index:
-    the second, wider scan does not even start when titles gave enough."""
-    readable = _narrowed(visible_documents(viewer), params).filter(_Indexable(query))
+    only when they are fewer than that, at most CANDIDATES that mention it.
+
+    Each candidate is scored by the scan that finds it through a GIN index, while
+    its row is at hand, so no candidate is read twice. The work is bounded however
+    large the index: the second, wider scan does not even start when titles gave
+    enough."""
+    readable = (
+        _narrowed(visible_documents(viewer), params)
+        .filter(_Indexable(query))
+        .annotate(score=_score(query))
+    )
     about = (
         readable.filter(kind__in=TITLED_KINDS, title_vector=query)
         # Phrases and exclusions hold over the whole text, not only the title;
         # checked row by row on the titles found, not through the other index.
         .filter(_Matches(F("search_vector"), query))
-        .values("pk")[:CANDIDATES]
+        .values("pk", "score")[:CANDIDATES]
     )
-    mentioning = readable.filter(search_vector=query).values("pk")[:CANDIDATES]
+    mentioning = readable.filter(search_vector=query).values("pk", "score")[:CANDIDATES]
     about_sql, about_params = about.query.sql_with_params()
     mentioning_sql, mentioning_params = mentioning.query.sql_with_params()
+    after_sql, after_params = "", []
+    if params.after is not None:
+        score, document_id = params.after
+        after_sql = "WHERE score < %s OR (score = %s AND pk < %s) "
+        after_params = [score, score, document_id]
     # The ORM has no WITH: the two querysets, compiled with their parameters
     # apart, are joined in SQL of our own; no input reaches it but as a parameter.
-    return RawSQL(  # noqa: S611
-        f"WITH about AS MATERIALIZED ({about_sql}) SELECT * FROM about UNION "  # noqa: S608
-        f"SELECT * FROM ({mentioning_sql}) AS mentioning "
-        f"WHERE (SELECT COUNT(*) FROM about) < {CANDIDATES}",
-        (*about_params, *mentioning_params),
+    sql = (
+        f"WITH about AS MATERIALIZED ({about_sql}), "  # noqa: S608
+        f"candidates AS (SELECT * FROM about UNION SELECT * FROM ({mentioning_sql}) AS mentioning "
+        f"WHERE (SELECT COUNT(*) FROM about) < {CANDIDATES}) "
+        f"SELECT pk, score FROM candidates {after_sql}"
+        f"ORDER BY score DESC, pk DESC LIMIT {params.limit + 1}"
     )
+    return sql, [*about_params, *mentioning_params, *after_params]
 
 
-def postgres_search_queryset(viewer: Any, params: _Params) -> QuerySet[SearchDocument]:
-    """The ranked documents for `params`, through the GIN indexes; public so that
-    tests and benchmarks can EXPLAIN it."""
-    query = _websearch(params.text)
-    rank = SearchRank(F("search_vector"), query, normalization=Value(RANK_NORMALIZATION))
-    documents = SearchDocument.objects.filter(pk__in=_candidates(viewer, params, query)).annotate(
-        score=rank * F("boost")
-    )
-    # ts_headline is expensive, so PostgreSQL runs it only on the rows the
-    # LIMIT keeps, after the sort.
-    return (
-        _after(documents, params)
-        .annotate(
-            snippet=SearchHeadline(
-                Substr("body", 1, HEADLINE_SOURCE_MAX),
-                query,
-                config=SEARCH_CONFIG,
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        )
-        .order_by("-score", "-pk")
-    )
+# The page's rows and snippets, read by id once the candidates are ranked.
+# Written as SQL: composing this simple statement with the ORM cost more time
+# than running it. ts_headline is expensive, so it runs on the page's rows only.
+_PAGE_SQL: Final = (
+    "SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.url, d.status, page.score, "
+    "ts_headline(%s::regconfig, SUBSTRING(d.body, 1, {headline_source_max}), "
+    "websearch_to_tsquery(%s::regconfig, %s), %s) "
+    "FROM ({candidates}) AS page JOIN search_searchdocument d ON d.id = page.pk "
+    "ORDER BY page.score DESC, page.pk DESC"
+)
+_PAGE_COLUMNS: Final = (*ROW_FIELDS, "snippet")
+HEADLINE_OPTIONS: Final = (
+    f"StartSel='{MARK_START}', StopSel='{MARK_END}', MaxWords=35, MinWords=15, "
+    "MaxFragments=2, FragmentDelimiter=' … '"
+)
+
+
+def postgres_search_sql(viewer: Any, params: _Params) -> tuple[str, list[Any]]:
+    """SQL for the page of ranked documents for `params` (at most `limit + 1`,
+    best first, the columns of `_PAGE_COLUMNS`), through the GIN indexes, and its
+    parameters; public so that tests and benchmarks can EXPLAIN it."""
+    candidates_sql, candidates_params = _candidates_sql(viewer, params, _websearch(params.text))
+    sql = _PAGE_SQL.format(headline_source_max=HEADLINE_SOURCE_MAX, candidates=candidates_sql)
+    return sql, [
+        SEARCH_CONFIG,
+        SEARCH_CONFIG,
+        params.text,
+        HEADLINE_OPTIONS,
+        *candidates_params,
+    ]
 
 
 def _marked(headline: str) -> str:
@@ -423,12 +449,10 @@ def index_only(**settings: str) -> Iterator[None]:
 
 
 def _postgres_search(viewer: Any, params: _Params) -> SearchPage:
-    with index_only():
-        rows = list(
-            postgres_search_queryset(viewer, params).values(*ROW_FIELDS, "snippet")[
-                : params.limit + 1
-            ]
-        )
+    sql, sql_params = postgres_search_sql(viewer, params)
+    with index_only(**SEARCH_SETTINGS), connection.cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        rows = [dict(zip(_PAGE_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
     return _page(rows, params, lambda row: _marked(row["snippet"] or ""))
 
 

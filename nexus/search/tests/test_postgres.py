@@ -191,10 +191,20 @@ def thousands(db):
         cursor.execute("ANALYZE search_searchdocument")
 
 
-def plan(queryset, analyze=False, **settings):
-    """The plan of `queryset` under the settings the searches run with."""
+def plan(statement, analyze=False, **settings):
+    """The plan of `statement` (a queryset, or SQL and its parameters) under the
+    settings the searches run with."""
+    if isinstance(statement, tuple):
+        sql, params = statement
+        options = "FORMAT JSON, VERBOSE, ANALYZE" if analyze else "FORMAT JSON, VERBOSE"
+        with selectors.index_only(**settings), connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN ({options}) {sql}", params)
+            explained = cursor.fetchone()[0]
+        if isinstance(explained, str):
+            explained = json.loads(explained)
+        return explained[0]["Plan"]
     with selectors.index_only(**settings):
-        explained = queryset.explain(format="json", verbose=True, analyze=analyze)
+        explained = statement.explain(format="json", verbose=True, analyze=analyze)
     return json.loads(explained)[0]["Plan"]
 
 
@@ -210,17 +220,15 @@ def scans_of_documents(node):
     ]
 
 
-def search_queryset(viewer, q, **filters):
+def search_sql(viewer, q, **filters):
     params, _ = selectors._params(
         q=q,
         type=filters.get("type"),
         technology=filters.get("technology"),
-        limit=None,
-        cursor=None,
+        limit=filters.get("limit"),
+        cursor=filters.get("cursor"),
     )
-    return selectors.postgres_search_queryset(viewer, params).values(
-        *selectors.ROW_FIELDS, "snippet"
-    )[: params.limit + 1]
+    return selectors.postgres_search_sql(viewer, params)
 
 
 @pytest.mark.parametrize("reader", ["anonymous", "learner", "other", "staff"])
@@ -228,7 +236,7 @@ def test_every_reader_searches_through_the_gin_indexes(request, thousands, reade
     viewer = AnonymousUser() if reader == "anonymous" else request.getfixturevalue(reader)
 
     for q in ("unobtainium", "dockerizing legacy", '"legacy monolith"', "unobtainium -cache"):
-        root = plan(search_queryset(viewer, q))
+        root = plan(search_sql(viewer, q))
         scans = scans_of_documents(root)
         assert "Seq Scan" not in scans, (q, scans)
         used = {n.get("Index Name") for n in nodes(root)}
@@ -238,15 +246,61 @@ def test_every_reader_searches_through_the_gin_indexes(request, thousands, reade
 def test_a_broad_query_ranks_a_bounded_number_of_documents(thousands, monkeypatch):
     monkeypatch.setattr(selectors, "CANDIDATES", 100)
 
-    root = plan(search_queryset(AnonymousUser(), "cache"), analyze=True)
+    root = plan(search_sql(AnonymousUser(), "cache"), analyze=True)
 
     sort = next(n for n in nodes(root) if n["Node Type"] == "Sort")
     assert sort["Plans"][0]["Actual Rows"] <= 200
     assert len(selectors.search(viewer=AnonymousUser(), q="cache", limit=50).results) == 50
 
 
+def test_each_candidate_is_read_once_and_only_the_page_again(thousands):
+    root = plan(search_sql(AnonymousUser(), "cache"), analyze=True)
+
+    reads = [n for n in nodes(root) if n.get("Relation Name") == "search_searchdocument"]
+    by_text = [n for n in reads if "@@" in n.get("Recheck Cond", n.get("Index Cond", ""))]
+    by_id = [n for n in reads if n not in by_text]
+    assert by_text
+    assert by_id
+    # The candidates are scored in the scans that find them; the page's rows alone
+    # are read again, for their fields and snippets.
+    assert sum(n["Actual Rows"] * n["Actual Loops"] for n in by_id) == selectors.LIMIT_DEFAULT + 1
+
+
+def test_pages_of_a_broad_query_follow_each_other_best_first(thousands):
+    seen, cursor = [], None
+    for _ in range(4):
+        page = selectors.search(viewer=AnonymousUser(), q="cache", limit=50, cursor=cursor)
+        seen += [(result.score, result.id) for result in page.results]
+        cursor = page.next_cursor
+
+    assert len(seen) == 200
+    assert len(set(seen)) == 200
+    # Many documents score the same: the cursor's id breaks the ties.
+    assert seen == sorted(seen, key=lambda pair: (-pair[0], -pair[1]))
+
+
+def test_a_search_runs_without_jit_or_parallel_workers(thousands):
+    """Compiling the expressions, or starting workers, would cost more than the
+    bounded query runs; workers racing to the first candidates would also make
+    the pages of one query disagree."""
+    statements = []
+
+    def spy(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        selectors.search(viewer=AnonymousUser(), q="cache")
+
+    settings_sql, settings_params = statements[0]
+    assert "set_config" in settings_sql
+    settings = dict(zip(settings_params[::2], settings_params[1::2], strict=True))
+    assert settings["jit"] == "off"
+    assert settings["max_parallel_workers_per_gather"] == "0"
+
+
 def test_snippets_are_made_only_for_the_rows_of_the_page(thousands):
-    root = plan(search_queryset(AnonymousUser(), "cache"))
+    root = plan(search_sql(AnonymousUser(), "cache"))
 
     sort = next(n for n in nodes(root) if n["Node Type"] == "Sort")
     assert not any("ts_headline" in column for column in sort["Output"])
@@ -255,7 +309,7 @@ def test_snippets_are_made_only_for_the_rows_of_the_page(thousands):
 
 @pytest.mark.parametrize("q", ["-cache", "the", "the -cache", "cache or -queue", '"" -x'])
 def test_a_query_the_index_cannot_answer_reads_no_document(thousands, q):
-    root = plan(search_queryset(AnonymousUser(), q), analyze=True)
+    root = plan(search_sql(AnonymousUser(), q), analyze=True)
 
     assert all(
         n.get("Actual Loops", 0) == 0
