@@ -923,6 +923,64 @@ def test_the_challenge_list_costs_the_same_queries_for_three_or_nine_challenges(
     assert queries_for_three == queries_for_nine
 
 
+FULL_LIST = """
+{ challenges {
+    id title status score solutionCount commentCount viewCount lastActivityAt createdAt
+    updatedAt acceptedSolutionId duplicateOfId currentRevisionId isHidden hiddenReason
+    author { username displayName role }
+    technologies { slug name } concepts { slug name } tags { slug name }
+} }
+"""
+
+
+def test_the_list_reads_all_links_in_one_query_in_each_models_order(
+    client, learner, solver, celery
+):
+    TechnologyFactory.create(name="Alembic", slug="alembic")
+    first = post_challenge(learner, technologies=["celery", "alembic"], tags=["zeta", "beta"])
+    second = post_challenge(solver, tags=["alpha"])
+    accepted = answer(first, solver)
+    services.solution_accept(actor=learner, solution_id=accepted.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = data(gql(client, FULL_LIST))["challenges"]
+
+    # the page, then every technology, concept, tag and nothing more
+    assert len(queries) == 2
+    newest, oldest = rows
+    assert newest["id"] == second.pk
+    assert oldest["id"] == first.pk
+    assert oldest["technologies"] == [
+        {"slug": "alembic", "name": "Alembic"},
+        {"slug": "celery", "name": "Celery"},
+    ]
+    assert [tag["slug"] for tag in oldest["tags"]] == ["beta", "zeta"]
+    assert newest["technologies"] == []
+    assert newest["concepts"] == []
+    assert oldest["acceptedSolutionId"] == accepted.pk
+    assert oldest["status"] == "solved"
+    assert newest["acceptedSolutionId"] is None
+    assert newest["duplicateOfId"] is None
+    first.refresh_from_db()
+    assert oldest["currentRevisionId"] == first.current_revision_id
+    assert oldest["author"] == {
+        "username": learner.username,
+        "displayName": learner.display_name,
+        "role": learner.role,
+    }
+
+
+def test_a_list_without_links_reads_only_the_page(client, learner, celery):
+    post_challenge(learner, technologies=["celery"], tags=["one"])
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = data(gql(client, "{ challenges { title currentRevisionId } }"))["challenges"]
+
+    assert len(rows) == 1
+    assert rows[0]["currentRevisionId"] is not None
+    assert len(queries) == 1
+
+
 CHALLENGE_THREAD = """
 query($id: Int!) {
   challenge(id: $id) {
