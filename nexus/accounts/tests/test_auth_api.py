@@ -3,11 +3,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from nexus.accounts import selectors
 from nexus.accounts.models import Profile, User
+from nexus.accounts.tests.factories import CohortFactory
 
 REGISTER = "/api/v1/auth/register/"
 TOKEN = "/api/v1/auth/token/"
@@ -254,3 +257,70 @@ def test_passwords_are_stored_with_argon2(api_client, settings):
     register(api_client)
 
     assert User.objects.get(username="ada").password.startswith("argon2")
+
+
+def test_a_token_whose_user_is_gone_is_refused(auth_client, learner):
+    User.objects.filter(pk=learner.pk).delete()
+
+    assert_error_shape(auth_client.get(ME), 401, "user_not_found")
+
+
+def test_me_with_an_access_token_is_one_query_with_profile_and_cohort(
+    api_client, user_factory, django_assert_num_queries
+):
+    cohort = CohortFactory.create(name="Spring 2026", slug="spring-2026")
+    member = user_factory(cohort=cohort, display_name="Ada L.", skills=["django", "sql"])
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(member)}")
+
+    with django_assert_num_queries(1):  # the user, profile and cohort, by the authentication
+        response = api_client.get(ME)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["cohort"] == {"slug": "spring-2026", "name": "Spring 2026"}
+    assert body["skills"] == ["django", "sql"]
+    assert body["display_name"] == "Ada L."
+    assert (
+        body["date_joined"]
+        == api_client.get(f"/api/v1/users/{member.username}/").json()["date_joined"]
+    )
+
+
+@pytest.mark.parametrize("with_cohort", [True, False])
+def test_the_signed_in_user_is_read_as_the_user_manager_reads_it(
+    user_factory, with_cohort, django_assert_num_queries
+):
+    cohort = CohortFactory.create() if with_cohort else None
+    user = user_factory(cohort=cohort, role="mentor", skills=["celery"], display_name="M")
+    expected = User.objects.get(pk=user.pk)
+
+    with django_assert_num_queries(1):
+        read = selectors.user_signed_in(user_id=user.pk)
+        assert read is not None
+        # Profile and cohort came with it, linked both ways, as select_related leaves them.
+        assert read.profile.user is read
+        assert read.role == "mentor"
+        read_cohort = read.profile.cohort
+
+    assert model_to_dict(read) == model_to_dict(expected)
+    assert model_to_dict(read.profile) == model_to_dict(expected.profile)
+    assert (read_cohort and model_to_dict(read_cohort)) == (
+        expected.profile.cohort and model_to_dict(expected.profile.cohort)
+    )
+    assert read == expected
+    assert not read._state.adding
+    read.profile.bio = "Saved like any other."
+    read.profile.save()
+    assert Profile.objects.get(user=user).bio == "Saved like any other."
+
+
+def test_a_user_without_a_profile_is_read_without_one(django_assert_num_queries):
+    user = User.objects.create_user(email="bare@example.org", username="bare", password=STRONG)
+    Profile.objects.filter(user=user).delete()
+
+    read = selectors.user_signed_in(user_id=user.pk)
+
+    assert read == user
+    with django_assert_num_queries(0), pytest.raises(Profile.DoesNotExist):
+        read.profile  # noqa: B018 -- the access is the test
+    assert selectors.user_signed_in(user_id=user.pk + 1000) is None
