@@ -41,7 +41,7 @@ from nexus.challenges.models import (
     Solution,
     Vote,
 )
-from nexus.core import cache
+from nexus.core import cache, rows
 from nexus.core.cache import invalidates
 from nexus.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import render_markdown
@@ -343,6 +343,47 @@ def _visible_solution(actor: User, solution_id: int, *, lock: bool = False) -> S
     return solution
 
 
+# What answering reads of the challenge: its visibility, its status and what
+# the solution's search document carries.
+ANSWERED_FIELDS = (
+    "id",
+    "author_id",
+    "title",
+    "status",
+    "is_hidden",
+    "deleted_at",
+    "solution_count",
+    "last_activity_at",
+)
+
+
+def _answered_challenge(actor: User, challenge_id: int) -> Challenge:
+    """Count one more solution on the challenge and return it, locked, with
+    `ANSWERED_FIELDS` (the rest deferred). Raises NotFound.
+
+    One UPDATE ... RETURNING where a SELECT ... FOR UPDATE and an UPDATE were;
+    the checks come after it, and a refusal rolls the count back with the
+    caller's transaction.
+    """
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Names from the model; values are parameters.
+            f"UPDATE {quote(Challenge._meta.db_table)} "  # noqa: S608
+            f"SET {quote('solution_count')} = {quote('solution_count')} + 1, "
+            f"{quote('last_activity_at')} = %s WHERE {quote('id')} = %s "
+            f"RETURNING {rows.columns(Challenge, None, connection, ANSWERED_FIELDS)}",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), challenge_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound(f"No challenge {challenge_id}.")
+    challenge = rows.instance(Challenge, connection, row, ANSWERED_FIELDS)
+    permissions.check_can_view(actor, challenge, "challenge")
+    return challenge
+
+
 def _follow(user: User, challenge: Challenge) -> None:
     """The user follows the challenge, if not already: one INSERT ... ON CONFLICT DO
     NOTHING, where get_or_create took a read, a savepoint and a write."""
@@ -357,7 +398,7 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
 
     Not on hidden, closed or duplicate challenges. Raises NotFound, ValidationError.
     """
-    challenge = _visible_challenge(actor, challenge_id, lock=True)
+    challenge = _answered_challenge(actor, challenge_id)
     if challenge.is_hidden:
         raise ValidationError(
             "This challenge is hidden by staff.", errors={"challenge": ["Hidden."]}
@@ -369,7 +410,6 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
     solution = Solution.objects.create(
         challenge=challenge, author=actor, body=body, body_html=render_markdown(body)
     )
-    _touch(challenge, solution_count=1)
     _follow(actor, challenge)
     events.record(
         "solution.created", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk

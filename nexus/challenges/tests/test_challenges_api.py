@@ -244,6 +244,55 @@ def test_a_posted_solution_is_answered_as_a_read_shows_it(as_user, learner, peer
     assert "<strong>idempotent</strong>" in posted.json()["body_html"]
 
 
+@pytest.mark.postgres
+def test_posting_a_solution_takes_nine_statements(
+    as_user, peer, make_challenge, django_assert_num_queries
+):
+    """The user (with profile), the savepoint, the counted and locked challenge,
+    the solution, the follow, the outbox event, the challenge's links for the
+    search document, the document with its links, the savepoint's release. The
+    event's publish runs after commit, which a test's transaction never reaches."""
+    challenge = make_challenge()
+    client = as_user(peer)
+
+    with django_assert_num_queries(9):
+        response = client.post(challenge_url(challenge, "solutions/"), {"body": "Chunk it."})
+
+    assert response.status_code == 201
+
+
+def test_a_refused_solution_leaves_the_challenge_as_it_was(
+    as_user, learner, peer, staff, make_challenge
+):
+    """Answering counts the solution on the challenge before checking it may;
+    a refusal must roll that count back."""
+    closed = make_challenge()
+    services.challenge_close(actor=staff, challenge_id=closed.pk, reason="Off topic")
+    hidden = make_challenge(title="A challenge staff will hide")
+    services.content_hide(actor=staff, target="challenge", target_id=hidden.pk, reason="Spam")
+    open_one = make_challenge(title="A challenge open for answers")
+    before = {
+        row["pk"]: row
+        for row in Challenge.objects.values("pk", "solution_count", "last_activity_at")
+    }
+
+    refused = [
+        as_user(peer).post(challenge_url(closed, "solutions/"), {"body": "x"}),
+        as_user(peer).post(challenge_url(hidden, "solutions/"), {"body": "x"}),
+        as_user(learner).post(challenge_url(hidden, "solutions/"), {"body": "x"}),
+        as_user(peer).post(challenge_url(open_one, "solutions/"), {"body": "  "}),
+        as_user(peer).post(challenge_url(open_one, "solutions/"), {"body": "x", "extra": 1}),
+    ]
+
+    assert [r.status_code for r in refused] == [400, 404, 400, 400, 400]
+    after = {
+        row["pk"]: row
+        for row in Challenge.objects.values("pk", "solution_count", "last_activity_at")
+    }
+    assert after == before
+    assert not Solution.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
