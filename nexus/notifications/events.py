@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -56,10 +56,22 @@ def publish(event_id: int) -> bool:
             publish_attempts=F("publish_attempts") + 1, last_error=str(exc)[:500]
         )
         return False
-    OutboxEvent.objects.filter(pk=event_id, published_at__isnull=True).update(
-        published_at=timezone.now(), publish_attempts=F("publish_attempts") + 1, last_error=""
-    )
+    _mark_published(event_id)
     return True
+
+
+def _mark_published(event_id: int) -> None:
+    """Note that the broker has the event (unless the relay noted it first).
+    Written as SQL: composing this UPDATE with the ORM cost more than running it,
+    after every write that records an event."""
+    table = connection.ops.quote_name(OutboxEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET published_at = %s, "  # noqa: S608 -- the model's table
+            "publish_attempts = publish_attempts + 1, last_error = '' "
+            "WHERE id = %s AND published_at IS NULL",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), event_id],
+        )
 
 
 def relay_pending(*, limit: int = RELAY_BATCH, grace: timedelta = RELAY_GRACE) -> int:
