@@ -191,15 +191,23 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
     else:
         errors = {}
         detail = _detail_text(exc.detail)
-        # simplejwt keeps its own code as the detail's "code" entry.
-        code: Any = exc.get_codes()
-        if isinstance(exc.detail, Mapping) and "code" in exc.detail:
-            code = str(exc.detail["code"])
-        elif isinstance(code, dict):
-            code = code.get("code", error_type)
-        if isinstance(code, str) and code in {"token_not_valid", "user_not_found", "user_inactive"}:
-            error_type = code
+        error_type = token_error_type(exc, error_type)
     return Response(error_body(error_type, detail, errors), status=exc.status_code, headers=headers)
+
+
+# simplejwt's refusals that clients act on (refresh, sign in again), by their own code.
+TOKEN_ERROR_TYPES = frozenset({"token_not_valid", "user_not_found", "user_inactive"})
+
+
+def token_error_type(exc: drf_exceptions.APIException, default: str) -> str:
+    """simplejwt's own code for a refused token, which it keeps as the detail's
+    "code" entry, when it is one of TOKEN_ERROR_TYPES; else `default`."""
+    code: Any = exc.get_codes()
+    if isinstance(exc.detail, Mapping) and "code" in exc.detail:
+        code = str(exc.detail["code"])
+    elif isinstance(code, dict):
+        code = code.get("code", default)
+    return code if isinstance(code, str) and code in TOKEN_ERROR_TYPES else default
 
 
 def _detail_text(detail: Any) -> str:

@@ -14,12 +14,18 @@ from django.views.decorators.csrf import csrf_exempt
 from graphql.error import GraphQLError
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.authentication import CSRFCheck
-from rest_framework_simplejwt.authentication import JWTAuthentication
 from strawberry.django.views import GraphQLView
 from strawberry.extensions import MaskErrors
 from strawberry.types import Info
 
-from nexus.core.errors import DomainError, NotAuthenticated, NotFound, error_body
+from nexus.accounts.authentication import JWTAuthentication
+from nexus.core.errors import (
+    DomainError,
+    NotAuthenticated,
+    NotFound,
+    error_body,
+    token_error_type,
+)
 
 if TYPE_CHECKING:
     from nexus.accounts.models import User
@@ -53,11 +59,9 @@ class NexusGraphQLView(GraphQLView):
             try:
                 authenticated = JWTAuthentication().authenticate(request)  # type: ignore[arg-type]
             except drf_exceptions.AuthenticationFailed as exc:
-                code = exc.get_codes()
-                error_type = code.get("code") if isinstance(code, dict) else code
                 return JsonResponse(
                     error_body(
-                        str(error_type or "authentication_failed"),
+                        token_error_type(exc, "authentication_failed"),
                         "The access token is invalid or expired.",
                     ),
                     status=401,

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.middleware.csrf import get_token
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from nexus.accounts.models import User
@@ -126,6 +128,28 @@ def test_a_refresh_token_is_not_an_access_token_for_graphql(client, learner):
     response = gql(client, "{ me { username } }", **bearer(RefreshToken.for_user(learner)))
 
     assert response.status_code == 401
+
+
+def test_graphql_reads_the_tokens_user_in_one_query_as_rest_does(client, learner):
+    token = AccessToken.for_user(learner)
+
+    with CaptureQueriesContext(connection) as queries:
+        me = gql(client, "{ me { username } }", **bearer(token)).json()
+
+    assert me == {"data": {"me": {"username": learner.username}}}
+    # the user with profile and cohort in one statement
+    assert len(queries) == 1
+
+
+def test_a_token_whose_user_is_gone_gets_401_user_not_found_as_in_rest(client, user_factory):
+    gone = user_factory()
+    token = AccessToken.for_user(gone)
+    gone.delete()
+
+    refused = gql(client, "{ me { username } }", **bearer(token))
+
+    assert refused.status_code == 401
+    assert refused.json()["type"] == "user_not_found"
 
 
 def test_session_mutations_need_the_csrf_token(learner):
