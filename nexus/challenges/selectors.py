@@ -16,7 +16,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     ManyToManyField,
-    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -41,6 +40,7 @@ from nexus.challenges.models import (
     Solution,
     Vote,
 )
+from nexus.core import rows
 from nexus.core.errors import NotFound, ValidationError
 from nexus.core.filters import apply_filters
 from nexus.core.permissions import is_staff
@@ -253,11 +253,9 @@ def challenge_get(*, viewer: Any, challenge_id: int) -> Challenge:
 
 
 @functools.cache
-def _ref_fields(model: type[Model]) -> tuple[str, ...]:
-    """id, slug and name, in `model`'s field order."""
-    return tuple(
-        f.attname for f in model._meta.concrete_fields if f.attname in ("id", "slug", "name")
-    )
+def _ref_names(model: type[Technology | Concept | Tag]) -> tuple[str, ...]:
+    """id, slug and name in the model's field order, as `rows.instance` reads them."""
+    return tuple(field.attname for field in rows.fields_of(model, ("id", "slug", "name")))
 
 
 def link_refs(challenge_ids: Sequence[int]) -> dict[int, dict[str, list[Any]]]:
@@ -269,17 +267,16 @@ def link_refs(challenge_ids: Sequence[int]) -> dict[int, dict[str, list[Any]]]:
     }
     if not refs:
         return refs
-    alias = router.db_for_read(Challenge)
-    connection = connections[alias]
+    connection = connections[router.db_for_read(Challenge)]
     with connection.cursor() as cursor:
         cursor.execute(*_links_query(connection, list(refs)))
         for kind, owner_id, pk, slug, name, _ in cursor.fetchall():
-            # As a queryset's .only("id", "slug", "name") builds them: from_db takes
-            # the values in the model's field order.
+            # As a queryset's .only("id", "slug", "name") builds them.
             model = LINK_MODELS[kind]
             values = {"id": pk, "slug": slug, "name": name}
-            names = _ref_fields(model)
-            refs[owner_id][kind].append(model.from_db(alias, names, [values[n] for n in names]))
+            names = _ref_names(model)
+            ref = rows.instance(model, connection, [values[n] for n in names], names)
+            refs[owner_id][kind].append(ref)
     return refs
 
 
