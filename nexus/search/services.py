@@ -583,7 +583,14 @@ _UPSERT_COLUMNS: Final = (
 )
 
 
-@functools.cache
+# Documents per `_upsert_sql` statement: a challenge's solutions are rewritten
+# together, and one statement for thousands would pass PostgreSQL's 65,535
+# parameters (13 per document, 2 per technology link).
+UPSERT_BATCH: Final = 500
+
+
+# Bounded: a statement's text depends on its numbers of documents and links.
+@functools.lru_cache(maxsize=128)
 def _upsert_sql(documents: int, links: int) -> str:
     """One statement that upserts `documents` documents (`indexed_at`, then the
     values of each row of `_UPSERT_COLUMNS`) and makes `links` (object id,
@@ -641,7 +648,8 @@ def _write(
     as_of: datetime | None = None,
 ) -> None:
     """Upsert the documents of `entries` with their technologies; delete those of
-    `removed_ids`. A fixed number of queries whatever the batch size.
+    `removed_ids`. A fixed number of queries whatever the batch size (on
+    PostgreSQL, one per UPSERT_BATCH documents outside a rebuild).
 
     `as_of` marks a rebuild's batch, read at that time: on PostgreSQL it goes by
     COPY, and documents written since by the services are left as they are.
@@ -654,7 +662,9 @@ def _write(
     if not entries:
         return
     if settings.IS_POSTGRES and as_of is None:
-        _upsert_linked(entries, timezone.now())
+        now = timezone.now()
+        for start in range(0, len(entries), UPSERT_BATCH):
+            _upsert_linked(entries[start : start + UPSERT_BATCH], now)
         return
     if settings.IS_POSTGRES and as_of is not None:
         ids = _copy_upsert(entries, as_of)

@@ -139,6 +139,36 @@ def test_a_new_solution_is_indexed_as_a_rebuild_would_index_it(
     assert technology_slugs(rebuilt) == links_written
 
 
+def test_a_challenges_solutions_are_reindexed_in_batches_with_their_links(
+    learner, other, write_challenge, docker_tech, celery_tech, monkeypatch
+):
+    """Editing a challenge rewrites every solution's document (they carry its title
+    and technologies), in statements of UPSERT_BATCH documents on PostgreSQL."""
+    monkeypatch.setattr(services, "UPSERT_BATCH", 2)
+    challenge = write_challenge(technologies=["docker"])
+    solutions = [
+        challenge_services.solution_create(
+            actor=other, challenge_id=challenge.pk, data={"body": f"Try number {n}."}
+        )
+        for n in range(5)
+    ]
+
+    challenge_services.challenge_update(
+        actor=learner,
+        challenge_id=challenge.pk,
+        data={
+            "title": "Workers drop their broker connection",
+            "technologies": ["celery"],
+            "base_revision": challenge.current_revision_id,
+        },
+    )
+
+    for solution in solutions:
+        doc = document("solution", solution.pk)
+        assert doc.title == "Solution: Workers drop their broker connection"
+        assert technology_slugs(doc) == ["celery"]
+
+
 def test_relinking_a_document_adds_new_links_and_drops_old_ones(
     learner, write_challenge, docker_tech, celery_tech
 ):
