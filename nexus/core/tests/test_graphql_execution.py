@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 import strawberry
 import strawberry_django
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
 from graphql import GraphQLError
+from strawberry.django.context import StrawberryDjangoContext
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry_django.optimizer import DjangoOptimizerExtension
@@ -41,19 +44,13 @@ query($id: Int!) {
 """
 
 
-def run(query: str, executor: type, **variables: Any) -> dict[str, Any]:
-    result = schema.execute_sync(query, variable_values=variables, context_value=_context())
-    return {"data": result.data, "errors": [e.formatted for e in result.errors or []]}
-
-
-def _context() -> Any:
-    from django.contrib.auth.models import AnonymousUser
-    from django.test import RequestFactory
-    from strawberry.django.context import StrawberryDjangoContext
-
+def run(query: str, **variables: Any) -> dict[str, Any]:
+    """The schema's answer, by whichever execution context it has now."""
     request = RequestFactory().post("/graphql/")
     request.user = AnonymousUser()
-    return StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
+    context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
+    result = schema.execute_sync(query, variable_values=variables, context_value=context)
+    return {"data": result.data, "errors": [e.formatted for e in result.errors or []]}
 
 
 @pytest.fixture
@@ -94,12 +91,12 @@ def test_the_answer_is_the_same_as_graphql_cores_and_most_fields_skip_its_machin
         return field_path(self, *args)
 
     monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counted)
-    direct = run(EVERYTHING, FastLeafExecutionContext, id=thread.pk)
+    direct = run(EVERYTHING, id=thread.pk)
     through_direct = calls["count"]
 
     calls["count"] = 0
     monkeypatch.setattr(schema, "execution_context_class", StrawberryGraphQLCoreExecutionContext)
-    plain = run(EVERYTHING, StrawberryGraphQLCoreExecutionContext, id=thread.pk)
+    plain = run(EVERYTHING, id=thread.pk)
 
     assert direct == plain
     assert direct["errors"] == []
