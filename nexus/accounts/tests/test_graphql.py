@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -7,6 +8,7 @@ from django.db import connection
 from django.middleware.csrf import get_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from nexus.accounts.models import User
@@ -139,6 +141,17 @@ def test_graphql_reads_the_tokens_user_in_one_query_as_rest_does(client, learner
     assert me == {"data": {"me": {"username": learner.username}}}
     # the user with profile and cohort in one statement
     assert len(queries) == 1
+
+
+def test_an_expired_token_gets_401_token_not_valid_as_in_rest(client, learner):
+    token = AccessToken.for_user(learner)
+    token.set_exp(from_time=timezone.now() - timedelta(hours=1), lifetime=timedelta(minutes=1))
+
+    refused = gql(client, "{ me { username } }", **bearer(token))
+
+    assert refused.status_code == 401
+    assert refused.json()["type"] == "token_not_valid"
+    assert refused["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_a_token_whose_user_is_gone_gets_401_user_not_found_as_in_rest(client, user_factory):
