@@ -1,5 +1,5 @@
-"""A GraphQL executor that reads plain columns without graphql-core's per-field
-machinery.
+"""A GraphQL executor that reads plain columns, loaded relations and simple
+resolvers without graphql-core's and strawberry's per-field machinery.
 
 graphql-core resolves every field the same way: a path, an info object, the
 middleware chain, the resolver, then value completion. A list page of 20
@@ -20,28 +20,56 @@ column that the query has already loaded (a value in the instance's
 `__dict__`, exactly what strawberry-django itself returns for it). The only
 middleware it skips is the Django optimizer's, which changes nothing but
 querysets and managers, never a leaf.
+
+Fields that are not leaves, and leaves computed by a resolver, still cost a
+middleware call, strawberry's info, argument mapping and resolver wrappers
+(strawberry-django's hop to a thread among them) before graphql-core completes
+the value. For two kinds of them, with no arguments and no extensions, this
+executor finds the value itself and hands it to graphql-core's own
+`complete_value`, with the info graphql-core would have built, so lists,
+objects, nulls and errors complete exactly as before:
+
+- a strawberry-django relation to one object (`author`) that the query already
+  loaded (select_related), read from Django's cache as strawberry-django does;
+- a synchronous resolver that takes only `self`, `root` or the parent
+  (`displayName`, a challenge's `tags`), called as strawberry would call it,
+  when the execution itself is synchronous (in an async execution
+  strawberry-django runs such a resolver in a thread, as it may query).
+
+A resolver that raises, or returns a queryset, a manager, a callable or an
+awaitable, goes down the normal path instead, which calls it again: that path
+is the one that knows how to report or post-process such a value.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
-from django.db.models import Model
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models import Model, QuerySet
+from django.db.models.fields.related_descriptors import (
+    ForeignKeyDeferredAttribute,
+    ForwardManyToOneDescriptor,
+    ReverseOneToOneDescriptor,
+)
+from django.db.models.manager import BaseManager
 from django.db.models.query_utils import DeferredAttribute
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLScalarType,
     Undefined,
 )
-from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
+from strawberry.utils.inspect import in_async_context
 from strawberry_django.fields.field import StrawberryDjangoField
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
@@ -120,13 +148,99 @@ def leaf_plan(field: GraphQLField) -> Plan | None:
     return plan
 
 
+def _named_type(return_type: GraphQLOutputType) -> GraphQLOutputType:
+    while isinstance(return_type, GraphQLNonNull | GraphQLList):
+        return_type = return_type.of_type
+    return return_type
+
+
+def _relation_reader(attname: str) -> Plan:
+    """A to-one relation the query loaded, from Django's cache of it (as
+    strawberry-django reads it); not loaded means the normal path, which loads it."""
+    cached: dict[type, Callable[[Any], Any] | None] = {}
+
+    def read(source: Any) -> Any:
+        cls = type(source)
+        if cls not in cached:
+            attr = getattr(cls, attname, None) if issubclass(cls, Model) else None
+            if isinstance(attr, ForwardManyToOneDescriptor):
+                cached[cls] = attr.field.get_cached_value
+            elif isinstance(attr, ReverseOneToOneDescriptor):
+                cached[cls] = attr.related.get_cached_value
+            else:
+                cached[cls] = None
+        get_cached_value = cached[cls]
+        if get_cached_value is None:
+            return _SLOW
+        try:
+            return get_cached_value(source)
+        except KeyError:
+            return _SLOW
+
+    return read
+
+
+def _resolver_caller(definition: StrawberryField) -> Plan | None:
+    """Call a resolver that asks for nothing but its parent, as strawberry does."""
+    resolver = definition.base_resolver
+    if resolver is None or resolver.is_async or resolver.info_parameter is not None:
+        return None
+    func = cast("Callable[..., Any]", resolver.wrapped_func)
+    with_self = resolver.self_parameter is not None
+    parent_names = [
+        parameter.name
+        for parameter in (resolver.root_parameter, resolver.parent_parameter)
+        if parameter is not None
+    ]
+
+    def call(source: Any) -> Any:
+        try:
+            value = func(*([source] if with_self else []), **dict.fromkeys(parent_names, source))
+        except Exception:  # the normal path calls it again, and reports the error
+            return _SLOW
+        if callable(value) or isinstance(value, BaseManager | QuerySet):
+            return _SLOW  # strawberry-django fetches or optimises these itself
+        if inspect.isawaitable(value):
+            close = getattr(value, "close", None)
+            if close is not None:
+                close()
+            return _SLOW
+        return value
+
+    return call
+
+
+def value_plan(field: GraphQLField, *, resolvers: bool) -> Plan | None:
+    """How to find `field`'s value directly for graphql-core to complete, or None.
+    `resolvers`: whether resolvers may be called here (a synchronous execution)."""
+    definition = field.extensions.get("strawberry-definition")
+    if field.args or not isinstance(definition, StrawberryField) or definition.extensions:
+        return None
+    kind = type(definition)
+    if kind is not StrawberryDjangoField and kind is not StrawberryField:
+        return None
+    if definition.base_resolver is not None:
+        return _resolver_caller(definition) if resolvers else None
+    if kind is StrawberryDjangoField and isinstance(_named_type(field.type), GraphQLObjectType):
+        if isinstance(field.type, GraphQLList) or (
+            isinstance(field.type, GraphQLNonNull) and isinstance(field.type.of_type, GraphQLList)
+        ):
+            return None  # a to-many relation: a queryset, which the optimizer completes
+        django_name = cast("StrawberryDjangoField", definition).django_name
+        return _relation_reader(django_name or definition.python_name)
+    return None
+
+
 class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context, with plain leaf fields read directly."""
+    """Strawberry's execution context, with plain leaf fields read directly and
+    loaded relations and parent-only resolvers found without its per-field wrappers."""
 
     # Per object type, each field's plan; keyed by id(type) with the type kept
     # alive beside its plans (graphql-core's types define __eq__ and so are not
     # hashable). Types live as long as the schema.
     _plans: dict[int, tuple[GraphQLObjectType, dict[str, Plan | None]]] = {}
+    # The same for the values found directly, by whether resolvers may be called.
+    _value_plans: dict[tuple[int, bool], tuple[GraphQLObjectType, dict[str, Plan | None]]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,6 +248,62 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._direct = manager is None or all(
             isinstance(middleware, DjangoOptimizerExtension) for middleware in manager.middlewares
         )
+        self._sync = not in_async_context()
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        if self._direct and source is not None:
+            node = field_details_list[0].node
+            plan = (
+                None if node.arguments else self._type_value_plans(parent_type).get(node.name.value)
+            )
+            if plan is not None:
+                value = plan(source)
+                if value is not _SLOW:
+                    return self._complete_found(
+                        parent_type, field_details_list, path, value, position_context
+                    )
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+    def _complete_found(
+        self,
+        parent_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        value: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's execute_field from the point where the resolver returned."""
+        field_def = parent_type.fields[field_details_list[0].node.name.value]
+        return_type = field_def.type
+        nodes = [details.node for details in field_details_list]
+        info = self.build_resolve_info(field_def, nodes, parent_type, path)
+        try:
+            completed = self.complete_value(
+                return_type, field_details_list, info, path, value, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+
+            async def await_completed() -> Any:
+                try:
+                    return await completed
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, return_type, field_details_list, path)
+                    return None
+
+            return await_completed()
+        return completed
 
     def execute_fields(
         self,
@@ -182,4 +352,15 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if entry is None or entry[0] is not object_type:
             plans = {name: leaf_plan(field) for name, field in object_type.fields.items()}
             entry = cls._plans[id(object_type)] = (object_type, plans)
+        return entry[1]
+
+    def _type_value_plans(self, object_type: GraphQLObjectType) -> dict[str, Plan | None]:
+        key = (id(object_type), self._sync)
+        entry = self._value_plans.get(key)
+        if entry is None or entry[0] is not object_type:
+            plans = {
+                name: value_plan(field, resolvers=self._sync)
+                for name, field in object_type.fields.items()
+            }
+            entry = self._value_plans[key] = (object_type, plans)
         return entry[1]

@@ -1,9 +1,12 @@
-"""The executor that reads plain leaf fields directly answers exactly as
-graphql-core's own path does, errors included, and takes the direct path."""
+"""The executor that reads plain leaf fields, loaded relations and simple
+resolvers directly answers exactly as graphql-core's own path does, errors
+included, and takes the direct path."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections import Counter
 from enum import Enum
 from typing import Any
 
@@ -18,7 +21,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
+from nexus.accounts.models import User
 from nexus.challenges import services
+from nexus.challenges.models import Challenge
 from nexus.core.graphql_execution import FastLeafExecutionContext
 from nexus.graphql import schema
 from nexus.knowledge.models import Technology
@@ -83,26 +88,34 @@ def test_the_schema_executes_with_the_direct_reader() -> None:
 def test_the_answer_is_the_same_as_graphql_cores_and_most_fields_skip_its_machinery(
     thread: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls = {"count": 0}
-    field_path = StrawberryGraphQLCoreExecutionContext.execute_field
-
-    def counted(self: Any, *args: Any) -> Any:
-        calls["count"] += 1
-        return field_path(self, *args)
-
-    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counted)
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counted_path)
     direct = run(EVERYTHING, id=thread.pk)
-    through_direct = calls["count"]
+    through_direct = slow_fields.copy()
 
-    calls["count"] = 0
+    slow_fields.clear()
     monkeypatch.setattr(schema, "execution_context_class", StrawberryGraphQLCoreExecutionContext)
     plain = run(EVERYTHING, id=thread.pk)
 
     assert direct == plain
     assert direct["errors"] == []
     assert direct["data"]["challenges"][1]["status"] == "solved"
-    # every leaf column of both challenges, their authors and links went direct
-    assert through_direct < calls["count"] / 2
+    # Leaf columns, the loaded authors and the parent-only resolvers (display
+    # names, profiles, links, solutions, comments) all went direct: only the
+    # root fields, which take arguments, took graphql-core's path.
+    assert through_direct == Counter({"challenges": 1, "challenge": 1})
+    assert slow_fields.total() > 25 * through_direct.total()  # graphql-core: every field
+
+
+slow_fields: Counter[str] = Counter()
+_field_path = StrawberryGraphQLCoreExecutionContext.execute_field
+
+
+def counted_path(
+    self: Any, parent_type: Any, source: Any, field_details_list: Any, *args: Any
+) -> Any:
+    """graphql-core's own path for a field, counted by field name."""
+    slow_fields[field_details_list[0].node.name.value] += 1
+    return _field_path(self, parent_type, source, field_details_list, *args)
 
 
 # A schema of its own for the corners: nulls, enums, refused values, deferred columns.
@@ -151,6 +164,161 @@ class Query:
     def technologies(self) -> list[TechnologyNode]:
         # `name` deferred: the direct reader must leave it to strawberry-django
         return list(Technology.objects.only("id", "slug").order_by("slug"))  # type: ignore[arg-type]
+
+
+# Relations and resolvers found directly, and those that must take the normal path.
+resolver_threads: list[int] = []
+
+
+@strawberry_django.type(User)
+class PersonNode:
+    username: str
+
+    @strawberry_django.field
+    def loud(self, root: strawberry.Parent[User]) -> str:
+        resolver_threads.append(threading.get_ident())
+        return root.username.upper()
+
+    @strawberry_django.field
+    def picky(self, root: strawberry.Parent[User]) -> str | None:
+        if root.username.startswith("b"):
+            raise ValueError("Not for b.")
+        return root.username
+
+    @strawberry_django.field
+    def posts(self, root: strawberry.Parent[User]) -> list[ChallengeNode]:
+        # a queryset: strawberry-django and the optimizer complete it
+        return root.challenges.all()  # type: ignore[return-value]
+
+
+@strawberry_django.type(Challenge)
+class ChallengeNode:
+    title: str
+    author: PersonNode
+    duplicate_of: ChallengeNode | None
+
+    @strawberry.field
+    def missing(self) -> PersonNode:
+        return None  # type: ignore[return-value]  # a null where the schema says non-null
+
+
+@strawberry.type
+class Posts:
+    # strawberry-django fields, so an async execution runs their queries in a thread
+    @strawberry_django.field
+    def loaded(self) -> list[ChallengeNode]:
+        query = Challenge.objects.select_related("author", "duplicate_of").order_by("pk")
+        return list(query)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def built(self) -> list[ChallengeNode]:
+        # made in memory, its author set: nothing to query
+        return [Challenge(title="Built", author=User(username="ada"))]  # type: ignore[list-item]
+
+    @strawberry_django.field
+    def unloaded(self) -> list[ChallengeNode | None]:
+        # no select_related: the relations are read from the database, normally
+        return list(Challenge.objects.order_by("pk"))  # type: ignore[arg-type]
+
+
+@strawberry.type
+class PostsQuery:
+    @strawberry.field
+    def posts(self) -> Posts:
+        return Posts()
+
+
+POSTS = """{ posts {
+  loaded {
+    title author { username loud picky posts { title } } duplicateOf { title author { loud } }
+  }
+  unloaded { title author { username loud } duplicateOf { title } missing { username } }
+} }"""
+
+
+def posts_answers(run: Any) -> tuple[Any, Any, Counter[str]]:
+    """Both executors' answers, and the fields the direct one left to graphql-core
+    (counted when `counted_path` is patched in)."""
+    answers = []
+    left = Counter[str]()
+    for executor in (FastLeafExecutionContext, StrawberryGraphQLCoreExecutionContext):
+        slow_fields.clear()
+        posts_schema = strawberry.Schema(
+            query=PostsQuery,
+            extensions=[DjangoOptimizerExtension],
+            execution_context_class=executor,
+        )
+        result = run(posts_schema)
+        errors = sorted(
+            (e.message, tuple(e.path or ()))
+            for e in result.errors or []
+            if isinstance(e, GraphQLError)
+        )
+        answers.append((result.data, errors))
+        left = left or slow_fields.copy()
+    return answers[0], answers[1], left
+
+
+@pytest.fixture
+def posts(user_factory: Any) -> None:
+    ada, bob = user_factory(username="ada"), user_factory(username="bob")
+    first = services.challenge_create(
+        actor=ada, data={"title": "Celery tasks fail after ten minutes", "body": "Why?"}
+    )
+    services.challenge_create(actor=bob, data={"title": "Why do my migrations clash?", "body": "?"})
+    Challenge.objects.filter(title__startswith="Why do").update(duplicate_of=first)
+
+
+def test_relations_and_resolvers_answer_as_graphql_core_does(
+    posts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counted_path)
+
+    direct, plain, left = posts_answers(lambda posts_schema: posts_schema.execute_sync(POSTS))
+
+    assert direct == plain
+    data, errors = direct
+    loaded = data["posts"]["loaded"]
+    assert [post["author"]["loud"] for post in loaded] == ["ADA", "BOB"]
+    assert loaded[1]["duplicateOf"] == {
+        "title": "Celery tasks fail after ten minutes",
+        "author": {"loud": "ADA"},
+    }
+    assert loaded[0]["author"]["posts"] == [{"title": "Celery tasks fail after ten minutes"}]
+    # a resolver's error and a null for a non-null object, where graphql-core puts them
+    assert errors == [
+        (
+            "Cannot return null for non-nullable field ChallengeNode.missing.",
+            ("posts", "unloaded", 0, "missing"),
+        ),
+        (
+            "Cannot return null for non-nullable field ChallengeNode.missing.",
+            ("posts", "unloaded", 1, "missing"),
+        ),
+        ("Not for b.", ("posts", "loaded", 1, "author", "picky")),
+    ]
+    assert data["posts"]["unloaded"] == [None, None]
+    # Direct: the loaded authors and duplicates, `loud`, `loaded` and `unloaded`,
+    # and `missing` (whose null graphql-core's completion then refuses). Left to
+    # graphql-core: the root field, both `posts` resolvers (they return a
+    # queryset), `picky` where it raised, and the relations the query did not
+    # load (the unloaded posts' authors and duplicates, the duplicate's author).
+    assert left == Counter({"posts": 3, "picky": 1, "author": 3, "duplicateOf": 2})
+
+
+def test_an_async_execution_leaves_resolvers_to_strawberry_django() -> None:
+    resolver_threads.clear()
+    query = "{ posts { built { title author { username loud } } } }"
+
+    direct, plain, _ = posts_answers(lambda posts_schema: asyncio.run(posts_schema.execute(query)))
+
+    assert direct == plain
+    assert direct[0]["posts"]["built"] == [
+        {"title": "Built", "author": {"username": "ada", "loud": "ADA"}}
+    ]
+    # strawberry-django runs a sync resolver off the event loop's thread, as it may query
+    assert resolver_threads
+    assert threading.get_ident() not in resolver_threads
 
 
 class Shout(SchemaExtension):
