@@ -16,6 +16,7 @@ django_application = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from nexus.collaboration.api.websocket import websocket_urlpatterns  # noqa: E402
+from nexus.core.startup import load_and_freeze  # noqa: E402
 from nexus.core.websocket_auth import JwtAuthMiddlewareStack, OriginValidatorStack  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -24,3 +25,5 @@ application = ProtocolTypeRouter(
         "websocket": OriginValidatorStack(JwtAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+load_and_freeze()
