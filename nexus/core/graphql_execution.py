@@ -62,11 +62,12 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLResolveInfo,
     GraphQLScalarType,
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
-from graphql.pyutils import Path
+from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 from strawberry.utils.inspect import in_async_context
@@ -287,9 +288,13 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         nodes = [details.node for details in field_details_list]
         info = self.build_resolve_info(field_def, nodes, parent_type, path)
         try:
-            completed = self.complete_value(
+            completed = self._complete_objects(
                 return_type, field_details_list, info, path, value, position_context
             )
+            if completed is _SLOW:
+                completed = self.complete_value(
+                    return_type, field_details_list, info, path, value, position_context
+                )
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, field_details_list, path)
             return None
@@ -304,6 +309,83 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
             return await_completed()
         return completed
+
+    def _complete_objects(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        value: Any,
+        position_context: Any,
+    ) -> Any:
+        """A list of objects (a challenge's tags) completed as graphql-core's
+        complete_value would, without its per-item dispatch: one collection of the
+        sub-fields for the whole list, then each item's fields. _SLOW for anything
+        else (nulls, awaitables, @defer or @stream, a refused type), which
+        graphql-core completes itself, reporting the error where it belongs."""
+        list_type = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        if (
+            position_context is not None
+            or not isinstance(list_type, GraphQLList)
+            or not isinstance(list_type.of_type, GraphQLNonNull)
+            or not isinstance(value, list)
+            or any(details.node.directives for details in field_details_list)
+        ):
+            return _SLOW
+        item_type = list_type.of_type
+        object_type = item_type.of_type
+        if not isinstance(object_type, GraphQLObjectType):
+            return _SLOW
+        is_type_of = object_type.is_type_of
+        for item in value:
+            if item is None or self.is_awaitable(item):
+                return _SLOW
+            if is_type_of is not None:
+                fits = is_type_of(item, info)
+                if fits is not True:
+                    if self.is_awaitable(fits):
+                        cast("Any", fits).close()
+                    return _SLOW
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(
+            object_type, field_details_list
+        )
+        if new_defer_usages:
+            return _SLOW
+        completed: list[Any] = []
+        awaitable_indices: list[int] = []
+        for index, item in enumerate(value):
+            item_path = path.add_key(index, None)
+            try:
+                fields = self.execute_fields(
+                    object_type, item, item_path, grouped_field_set, position_context
+                )
+            except Exception as raw_error:
+                # Items are non-null: this raises and nulls the list, unless the
+                # query turned error propagation off.
+                self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                fields = None
+            if self.is_awaitable(fields):
+                awaitable_indices.append(index)
+            completed.append(fields)
+        if not awaitable_indices:
+            return completed
+
+        async def item_fields(index: int) -> Any:
+            try:
+                return await completed[index]
+            except Exception as raw_error:
+                item_path = path.add_key(index, None)
+                self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                return None
+
+        async def gathered() -> list[Any]:
+            results = await gather_with_cancel(*(item_fields(index) for index in awaitable_indices))
+            for index, fields in zip(awaitable_indices, results, strict=True):
+                completed[index] = fields
+            return completed
+
+        return gathered()
 
     def execute_fields(
         self,

@@ -216,6 +216,21 @@ class Posts:
         return [Challenge(title="Built", author=User(username="ada"))]  # type: ignore[list-item]
 
     @strawberry_django.field
+    def strict(self) -> list[ChallengeNode] | None:
+        # non-null items in a nullable list: an item's error nulls the list
+        return list(Challenge.objects.select_related("author").order_by("pk"))  # type: ignore[arg-type]
+
+    @strawberry_django.field
+    def holey(self) -> list[ChallengeNode] | None:
+        # a null where items are non-null, then a user where challenges belong
+        first = Challenge.objects.order_by("pk").first()
+        return [first, None]  # type: ignore[list-item]
+
+    @strawberry_django.field
+    def mistyped(self) -> list[ChallengeNode] | None:
+        return list(User.objects.order_by("pk"))  # type: ignore[arg-type]
+
+    @strawberry_django.field
     def unloaded(self) -> list[ChallengeNode | None]:
         # no select_related: the relations are read from the database, normally
         return list(Challenge.objects.order_by("pk"))  # type: ignore[arg-type]
@@ -304,6 +319,29 @@ def test_relations_and_resolvers_answer_as_graphql_core_does(
     # queryset), `picky` where it raised, and the relations the query did not
     # load (the unloaded posts' authors and duplicates, the duplicate's author).
     assert left == Counter({"posts": 3, "picky": 1, "author": 3, "duplicateOf": 2})
+
+
+def test_lists_of_objects_that_fail_answer_as_graphql_core_does(posts: None) -> None:
+    query = """{ posts {
+      strict { title missing { username } }
+      holey { title }
+      mistyped { title }
+      loaded { title }
+    } }"""
+
+    direct, plain, _ = posts_answers(lambda posts_schema: posts_schema.execute_sync(query))
+
+    assert direct == plain
+    data, errors = direct
+    assert data["posts"]["strict"] is None
+    assert data["posts"]["holey"] is None
+    assert data["posts"]["mistyped"] is None
+    assert len(data["posts"]["loaded"]) == 2
+    assert {path for _, path in errors} == {
+        ("posts", "holey", 1),
+        ("posts", "mistyped", 0),
+        ("posts", "strict", 0, "missing"),
+    }
 
 
 def test_an_async_execution_leaves_resolvers_to_strawberry_django() -> None:
