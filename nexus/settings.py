@@ -386,6 +386,12 @@ NEXUS_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
+# Outbox events published by `manage.py relay_outbox --listen`, which each commit
+# wakes, rather than by the request after its commit: the request then waits on
+# neither the broker's confirm nor a second commit (notifications/events.py).
+NEXUS_OUTBOX_RELAY = env_bool("OUTBOX_RELAY", False)
+if NEXUS_OUTBOX_RELAY and not (IS_POSTGRES and CELERY_BROKER_URL):
+    raise ImproperlyConfigured("OUTBOX_RELAY needs PostgreSQL and CELERY_BROKER_URL.")
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 # Queues split by kind, so slow sends never hold up fast notifications. A

@@ -1,21 +1,31 @@
 """The transactional outbox: record an event with the write, publish it after commit.
 
-Other apps call `record(...)` inside their service's transaction. Publishing
-never blocks a request for long: the broker gets a bounded retry, and an
-event it refuses stays in the outbox for the periodic relay.
+Other apps call `record(...)` inside their service's transaction. Who publishes
+it depends on `NEXUS_OUTBOX_RELAY`:
+
+- off (the default, and the embedded mode): the request itself, once its
+  transaction commits, with a bounded retry;
+- on (PostgreSQL): `manage.py relay_outbox --listen`, a process of its own
+  that the commit wakes with a NOTIFY. The request then only writes the row,
+  and the relay publishes what piled up in one pass, marking it in one UPDATE.
+
+Either way an event is marked published only once the broker confirmed it,
+and one it refused stays in the outbox for the periodic relay: at least once.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from nexus.core import rows
 from nexus.notifications.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -23,10 +33,17 @@ logger = logging.getLogger(__name__)
 # Leave events this young to their own on-commit publish before the relay retries them.
 RELAY_GRACE = timedelta(seconds=10)
 RELAY_BATCH = 500
+# The channel a commit that recorded events notifies, in relay mode.
+RELAY_CHANNEL = "nexus_outbox"
+# How long the listening relay waits for a notification before looking anyway.
+RELAY_POLL_SECONDS = 5.0
 
 
 def record(name: str, **payload: Any) -> OutboxEvent:
-    """Write an event in the caller's transaction and publish it once that commits."""
+    """Write an event in the caller's transaction; it is published once that commits,
+    by this process or, in relay mode, by the relay the commit wakes."""
+    if settings.NEXUS_OUTBOX_RELAY:
+        return _insert_and_notify(name, payload)
     event = OutboxEvent.objects.create(name=name, payload=payload)
 
     def publish_event() -> None:
@@ -38,12 +55,43 @@ def record(name: str, **payload: Any) -> OutboxEvent:
     return event
 
 
+def _insert_and_notify(name: str, payload: dict[str, Any]) -> OutboxEvent:
+    """The row and the relay's wake-up in one statement. PostgreSQL delivers the
+    NOTIFY only if the transaction commits, after the row is visible, and folds
+    a transaction's identical notifications into one."""
+    event = OutboxEvent(name=name, payload=payload, created_at=timezone.now())
+    fields = rows.fields_of(OutboxEvent, ("name", "payload", "created_at"))
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Names from the model; values are parameters.
+            f"WITH event AS (INSERT INTO {quote(OutboxEvent._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(f.column) for f in fields)}, publish_attempts, last_error) "
+            "VALUES (%s, %s, %s, 0, '') RETURNING id) "
+            "SELECT id, pg_notify(%s, '') FROM event",
+            [
+                *(f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields),
+                RELAY_CHANNEL,
+            ],
+        )
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    return event
+
+
 def publish(event_id: int) -> bool:
-    """Hand one event to the broker; True if it took it.
+    """Hand one event to the broker and mark it published; True if the broker took it.
 
     On failure the event stays unpublished, with the error, for the relay.
     In eager mode (no broker) the event is processed here and now.
     """
+    if not _send(event_id):
+        return False
+    _mark_published([event_id])
+    return True
+
+
+def _send(event_id: int) -> bool:
     from nexus.notifications.tasks import process_event_task
 
     try:
@@ -56,28 +104,31 @@ def publish(event_id: int) -> bool:
             publish_attempts=F("publish_attempts") + 1, last_error=str(exc)[:500]
         )
         return False
-    _mark_published(event_id)
     return True
 
 
-def _mark_published(event_id: int) -> None:
-    """Note that the broker has the event (unless the relay noted it first).
+def _mark_published(event_ids: list[int]) -> None:
+    """Note that the broker has the events (unless another relay noted it first).
     Written as SQL: composing this UPDATE with the ORM cost more than running it,
     after every write that records an event."""
+    if not event_ids:
+        return
     table = connection.ops.quote_name(OutboxEvent._meta.db_table)
+    marks = ", ".join(["%s"] * len(event_ids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET published_at = %s, "  # noqa: S608 -- the model's table
             "publish_attempts = publish_attempts + 1, last_error = '' "
-            "WHERE id = %s AND published_at IS NULL",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), event_id],
+            f"WHERE id IN ({marks}) AND published_at IS NULL",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), *event_ids],
         )
 
 
 def relay_pending(*, limit: int = RELAY_BATCH, grace: timedelta = RELAY_GRACE) -> int:
     """Publish events left behind (oldest first); returns how many the broker took.
 
-    Stops at the first refusal: if the broker is down, the rest can wait too.
+    The ones it took are marked published together, after the last. Stops at
+    the first refusal: if the broker is down, the rest can wait too.
     """
     cutoff = timezone.now() - grace
     pending = list(
@@ -85,9 +136,55 @@ def relay_pending(*, limit: int = RELAY_BATCH, grace: timedelta = RELAY_GRACE) -
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
-    published = 0
+    sent: list[int] = []
     for event_id in pending:
-        if not publish(event_id):
+        if not _send(event_id):
             break
-        published += 1
-    return published
+        sent.append(event_id)
+    _mark_published(sent)
+    return len(sent)
+
+
+def relay_listen(*, stop: threading.Event, poll_seconds: float = RELAY_POLL_SECONDS) -> None:
+    """Publish events as their transactions commit, until `stop` is set (relay mode).
+
+    Listens on `RELAY_CHANNEL` on a connection of its own, then publishes
+    whatever is unpublished, oldest first, and waits for the next commit's
+    notification, or `poll_seconds` at most (an event whose first publish the
+    broker refused is retried then). Whatever committed while it published is
+    taken by the next pass, so a busy relay publishes in batches. A lost
+    database or broker is waited out, never fatal.
+    """
+    while not stop.is_set():
+        listener = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            listener.ensure_connection()
+            raw = listener.connection
+            with listener.wrap_database_errors:
+                raw.execute(f"LISTEN {RELAY_CHANNEL}")
+            while not stop.is_set():
+                while relay_pending(grace=timedelta(0)) == RELAY_BATCH:
+                    pass
+                with listener.wrap_database_errors:
+                    for _ in raw.notifies(timeout=poll_seconds, stop_after=1):
+                        pass
+                    # Drained before the next pass, which takes their events: a
+                    # notification that comes during a pass wakes another one.
+                    for _ in raw.notifies(timeout=0):
+                        pass
+        except DatabaseError as exc:  # a restart or a network cut: start over
+            logger.warning("outbox relay lost the database", extra={"error": str(exc)})
+            connection.close()
+            stop.wait(poll_seconds)
+        finally:
+            listener.close()
+
+
+def relay_is_listening() -> bool:
+    """Whether a `relay_listen` is connected: its connection's last statement is the LISTEN."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query = %s",
+            [f"LISTEN {RELAY_CHANNEL}"],
+        )
+        return cursor.fetchone() is not None

@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from nexus.accounts.models import Profile
@@ -21,6 +21,8 @@ from nexus.challenges.models import (
     Vote,
 )
 from nexus.core import cache
+from nexus.notifications import events
+from nexus.notifications.models import OutboxEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -259,6 +261,38 @@ def test_posting_a_solution_takes_nine_statements(
         response = client.post(challenge_url(challenge, "solutions/"), {"body": "Chunk it."})
 
     assert response.status_code == 201
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_in_relay_mode_posting_a_solution_takes_nine_statements_and_only_notifies_the_relay(
+    as_user, peer, make_challenge, settings, django_assert_num_queries
+):
+    """OUTBOX_RELAY: the whole request, its commit and on-commit hooks included, is
+    the nine statements above with BEGIN and COMMIT, the event written and the
+    relay notified in one; nothing is published or marked after the commit."""
+    settings.NEXUS_OUTBOX_RELAY = True
+    challenge = make_challenge()
+    client = as_user(peer)
+    listener = connections.create_connection(DEFAULT_DB_ALIAS)
+    listener.ensure_connection()
+    try:
+        listener.connection.execute(f"LISTEN {events.RELAY_CHANNEL}")
+
+        with django_assert_num_queries(9):
+            response = client.post(challenge_url(challenge, "solutions/"), {"body": "Chunk it."})
+
+        assert response.status_code == 201
+        woken = list(listener.connection.notifies(timeout=2, stop_after=1))
+    finally:
+        listener.close()
+    assert [n.channel for n in woken] == [events.RELAY_CHANNEL]
+    event = OutboxEvent.objects.get(payload__solution_id=response.json()["id"])
+    assert (event.name, event.published_at, event.publish_attempts) == (
+        "solution.created",
+        None,
+        0,
+    )
 
 
 def test_a_refused_solution_leaves_the_challenge_as_it_was(

@@ -9,10 +9,12 @@ so both sides route every task alike and nothing from another run is consumed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import runpy
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -243,6 +245,31 @@ def workers(queue_prefix: str, tmp_path: Path) -> Iterator[Workers]:
     running.stop_all()
 
 
+@contextlib.contextmanager
+def relay_listening(app: Celery, *, poll_seconds: float) -> Iterator[None]:
+    """`events.relay_listen` in a thread, publishing through `app`, until the block ends."""
+    stop = threading.Event()
+
+    def run() -> None:
+        app.set_current()  # Celery's current app is per thread
+        try:
+            events.relay_listen(stop=stop, poll_seconds=poll_seconds)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="outbox-relay", daemon=True)
+    thread.start()
+    try:
+        wait_until(events.relay_is_listening, timeout=10, message="the relay to listen")
+        yield
+    finally:
+        stop.set()
+        with connection.cursor() as cursor:  # wake it, rather than wait for its poll
+            cursor.execute("SELECT pg_notify(%s, '')", [events.RELAY_CHANNEL])
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the relay did not stop"
+
+
 # --- Content --------------------------------------------------------------------------------
 
 
@@ -398,3 +425,54 @@ def test_a_rate_limited_discord_webhook_gets_one_message_after_its_retry_after(
         assert second.json["allowed_mentions"] == {"parse": []}
         assert delivery.attempts == 2
         assert Delivery.objects.get(pk=delivery.pk).status == "sent"
+
+
+def test_in_relay_mode_the_request_only_writes_events_and_the_woken_relay_publishes_them(
+    publisher, workers, settings, user_factory, celery_tech
+):
+    """OUTBOX_RELAY: nothing is published on commit; the relay publishes the backlog
+    when it starts and each later event as its commit notifies it, long before its
+    poll would, and the worker turns them into notifications as before."""
+    settings.NEXUS_OUTBOX_RELAY = True
+    author = user_factory(email="author@example.org")
+    first_solver, second_solver = user_factory(), user_factory()
+    with FakeSmtpServer() as smtp:
+        app = publisher()
+        workers.start("relayed", EMAIL_URL=smtp.url)
+        challenge = post_challenge(author)
+        post_solution(challenge, first_solver)
+        assert OutboxEvent.objects.filter(published_at__isnull=True).count() == 2
+
+        with relay_listening(app, poll_seconds=120):
+            wait_until(
+                lambda: not OutboxEvent.objects.filter(published_at__isnull=True).exists(),
+                timeout=10,
+                message="the backlog to be published",
+            )
+            started = time.monotonic()
+            second = post_solution(challenge, second_solver)
+            event = wait_until(
+                lambda: OutboxEvent.objects.filter(
+                    name="solution.created",
+                    payload__solution_id=second.pk,
+                    published_at__isnull=False,
+                ).first(),
+                timeout=10,
+                message="the new event to be published",
+            )
+            assert time.monotonic() - started < 10
+            assert event.publish_attempts == 1
+
+            wait_until(
+                lambda: (
+                    Notification.objects.filter(recipient=author, kind="solution_posted").count()
+                    == 2
+                ),
+                timeout=DELIVERED_TIMEOUT,
+                message=lambda: f"both solutions to be notified\n{workers.logs()}",
+            )
+            wait_until(
+                lambda: not OutboxEvent.objects.filter(processed_at__isnull=True).exists(),
+                timeout=DELIVERED_TIMEOUT,
+                message=lambda: f"every event to be processed\n{workers.logs()}",
+            )
