@@ -130,23 +130,31 @@ def leaf_plan(field: GraphQLField) -> Plan | None:
         read = _attribute_reader(definition.python_name)
     else:
         return None
-    serialize = leaf.serialize
 
     def plan(source: Any) -> Any:
         try:
             value = read(source)
-            if value is None:
-                return None if nullable else _SLOW
-            if value is _SLOW:
-                return _SLOW
-            serialized = serialize(value)
         except Exception:  # let graphql-core raise it where it locates errors
             return _SLOW
-        if serialized is None or serialized is Undefined:
-            return _SLOW
-        return serialized
+        return _serialized(leaf, nullable, value)
 
     return plan
+
+
+def _serialized(leaf: GraphQLScalarType | GraphQLEnumType, nullable: bool, value: Any) -> Any:
+    """A leaf's value as graphql-core serialises it, or _SLOW where graphql-core
+    would raise (a null for non-null, a value the type refuses)."""
+    if value is None:
+        return None if nullable else _SLOW
+    if value is _SLOW:
+        return _SLOW
+    try:
+        serialized = leaf.serialize(value)
+    except Exception:  # let graphql-core raise it where it locates errors
+        return _SLOW
+    if serialized is None or serialized is Undefined:
+        return _SLOW
+    return serialized
 
 
 def _named_type(return_type: GraphQLOutputType) -> GraphQLOutputType:
@@ -285,6 +293,12 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """graphql-core's execute_field from the point where the resolver returned."""
         field_def = parent_type.fields[field_details_list[0].node.name.value]
         return_type = field_def.type
+        nullable = not isinstance(return_type, GraphQLNonNull)
+        leaf = return_type if nullable else return_type.of_type
+        if isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+            serialized = _serialized(leaf, nullable, value)
+            if serialized is not _SLOW:
+                return serialized
         nodes = [details.node for details in field_details_list]
         info = self.build_resolve_info(field_def, nodes, parent_type, path)
         try:
@@ -310,6 +324,35 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return await_completed()
         return completed
 
+    def _complete_object(
+        self,
+        object_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        value: Any,
+    ) -> Any:
+        """One object (a challenge's author) completed as graphql-core's
+        complete_value would: its type checked, then its fields. _SLOW for a null,
+        an awaitable, a refused type or @defer, which graphql-core completes."""
+        if value is None or self.is_awaitable(value):
+            return _SLOW
+        if any(details.node.directives for details in field_details_list):
+            return _SLOW
+        is_type_of = object_type.is_type_of
+        if is_type_of is not None:
+            fits = is_type_of(value, info)
+            if fits is not True:
+                if self.is_awaitable(fits):
+                    cast("Any", fits).close()
+                return _SLOW
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(
+            object_type, field_details_list
+        )
+        if new_defer_usages:
+            return _SLOW
+        return self.execute_fields(object_type, value, path, grouped_field_set, None)
+
     def _complete_objects(
         self,
         return_type: GraphQLOutputType,
@@ -319,15 +362,19 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         value: Any,
         position_context: Any,
     ) -> Any:
-        """A list of objects (a challenge's tags) completed as graphql-core's
-        complete_value would, without its per-item dispatch: one collection of the
-        sub-fields for the whole list, then each item's fields. _SLOW for anything
-        else (nulls, awaitables, @defer or @stream, a refused type), which
-        graphql-core completes itself, reporting the error where it belongs."""
+        """An object (by `_complete_object`) or a list of objects (a challenge's
+        tags) completed as graphql-core's complete_value would, without its
+        per-item dispatch: one collection of the sub-fields for the whole list,
+        then each item's fields. _SLOW for anything else (nulls, awaitables,
+        @defer or @stream, a refused type), which graphql-core completes itself,
+        reporting the error where it belongs."""
+        if position_context is not None:  # inside a deferred fragment
+            return _SLOW
         list_type = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        if isinstance(list_type, GraphQLObjectType):
+            return self._complete_object(list_type, field_details_list, info, path, value)
         if (
-            position_context is not None
-            or not isinstance(list_type, GraphQLList)
+            not isinstance(list_type, GraphQLList)
             or not isinstance(list_type.of_type, GraphQLNonNull)
             or not isinstance(value, list)
             or any(details.node.directives for details in field_details_list)
@@ -357,9 +404,7 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         for index, item in enumerate(value):
             item_path = path.add_key(index, None)
             try:
-                fields = self.execute_fields(
-                    object_type, item, item_path, grouped_field_set, position_context
-                )
+                fields = self.execute_fields(object_type, item, item_path, grouped_field_set, None)
             except Exception as raw_error:
                 # Items are non-null: this raises and nulls the list, unless the
                 # query turned error propagation off.

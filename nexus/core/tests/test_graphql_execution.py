@@ -198,6 +198,10 @@ class ChallengeNode:
     duplicate_of: ChallengeNode | None
 
     @strawberry.field
+    def misfit(self) -> PersonNode | None:
+        return self  # type: ignore[return-value]  # a challenge where a person belongs
+
+    @strawberry.field
     def missing(self) -> PersonNode:
         return None  # type: ignore[return-value]  # a null where the schema says non-null
 
@@ -326,7 +330,7 @@ def test_lists_of_objects_that_fail_answer_as_graphql_core_does(posts: None) -> 
       strict { title missing { username } }
       holey { title }
       mistyped { title }
-      loaded { title }
+      loaded { title misfit { username } }
     } }"""
 
     direct, plain, _ = posts_answers(lambda posts_schema: posts_schema.execute_sync(query))
@@ -341,6 +345,8 @@ def test_lists_of_objects_that_fail_answer_as_graphql_core_does(posts: None) -> 
         ("posts", "holey", 1),
         ("posts", "mistyped", 0),
         ("posts", "strict", 0, "missing"),
+        ("posts", "loaded", 0, "misfit"),
+        ("posts", "loaded", 1, "misfit"),
     }
 
 
