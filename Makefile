@@ -10,14 +10,14 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 WEB_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help env run test lint format types check stack web asgi worker beat flower migrate demo clean bench
+.PHONY: help env run test lint format types check stack web asgi worker beat relay flower migrate demo clean bench
 
 help:
 	@echo "make run     serve Nexus on http://$(HOST):$(PORT) (SQLite, no servers needed)"
 	@echo "make test    run the whole test suite"
-	@echo "make stack   web + worker + beat on PostgreSQL/Redis/RabbitMQ (DATABASE_URL etc.)"
+	@echo "make stack   web + worker + beat + outbox relay on PostgreSQL/Redis/RabbitMQ (DATABASE_URL etc.)"
 	@echo "make bench   seed PostgreSQL to scale and measure the hot paths with wrk (bench/README.md)"
-	@echo "make lint | types | worker | beat | flower | web | asgi"
+	@echo "make lint | types | worker | beat | relay | flower | web | asgi"
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -71,6 +71,9 @@ worker: env
 
 beat: env
 	$(VENV)/bin/celery -A nexus beat --loglevel INFO --schedule var/celerybeat-schedule
+
+relay: env
+	$(VENV)/bin/python manage.py relay_outbox --listen
 
 flower: env
 	$(VENV)/bin/celery -A nexus flower --port $${FLOWER_PORT:-5555}

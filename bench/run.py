@@ -472,6 +472,7 @@ def server_env(args: argparse.Namespace, *, cache: bool) -> dict[str, str]:
         SECURE_SSL_REDIRECT="false",
         JWT_ACCESS_MINUTES="240",
         LOG_LEVEL=args.server_log_level,
+        OUTBOX_RELAY="true" if args.outbox == "relay" else "false",
     )
     if not cache:
         env["NEXUS_CACHE_DISABLED"] = "1"
@@ -541,6 +542,21 @@ def start_server(args: argparse.Namespace, name: str, port: int, *, cache: bool)
         time.sleep(0.25)
     stop_server(server)
     raise SystemExit(f"The {name} server was not ready in {READY_TIMEOUT_S}s: see {log}")
+
+
+def start_relay(args: argparse.Namespace) -> Server:
+    """The outbox relay the servers' commits wake, as `make stack` runs it (port unused)."""
+    log = Path(tempfile.mkstemp(prefix="nexus-bench-relay-", suffix=".log")[1])
+    with log.open("wb") as sink:
+        process = subprocess.Popen(  # noqa: S603 -- our own manage.py
+            [sys.executable, str(ROOT / "manage.py"), "relay_outbox", "--listen"],
+            cwd=ROOT,
+            env=server_env(args, cache=True),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Server("relay", 0, process, log)
 
 
 def stop_server(server: Server) -> None:
@@ -882,6 +898,8 @@ def bench_scale(args: argparse.Namespace, scale: int) -> dict[str, Any]:
     fixtures = find_fixtures(args.database_url)
     servers: dict[str, Server] = {}
     try:
+        if args.outbox == "relay":
+            servers["relay"] = start_relay(args)
         servers["cache"] = start_server(args, "cache", args.port, cache=True)
         servers["nocache"] = start_server(args, "nocache", args.port + 1, cache=False)
         token = sign_in(servers["cache"].base, fixtures.email)
@@ -926,6 +944,7 @@ def bench_scale(args: argparse.Namespace, scale: int) -> dict[str, Any]:
             "connections": args.connections,
             "duration_s": args.duration,
             "workers": args.workers,
+            "outbox": args.outbox,
             "cache_disabled_by": "NEXUS_CACHE_DISABLED=1 on the second server",
         },
         "fixtures": asdict(fixtures) | {"open_ids": len(fixtures.open_ids)},
@@ -974,6 +993,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--server-log-level",
         default="WARNING",
         help="LOG_LEVEL of the servers (INFO logs a line per request, which is then measured).",
+    )
+    parser.add_argument(
+        "--outbox",
+        choices=("relay", "on-commit"),
+        default="relay",
+        help="Who publishes outbox events: the relay process (OUTBOX_RELAY, as `make stack` "
+        "runs) or each request after its commit.",
     )
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument(

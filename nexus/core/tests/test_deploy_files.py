@@ -33,14 +33,15 @@ STACK_SERVICES = {
     "asgi",
     "worker",
     "beat",
+    "relay",
     "flower",
     "postgres",
     "redis",
     "rabbitmq",
     "nginx",
 }
-APP_SERVICES = {"migrate", "web", "asgi", "worker", "beat", "flower"}
-SERVICES_MIGRATIONS_GATE = {"web", "worker", "beat"}
+APP_SERVICES = {"migrate", "web", "asgi", "worker", "beat", "relay", "flower"}
+SERVICES_MIGRATIONS_GATE = {"web", "worker", "beat", "relay"}
 
 
 # --- helpers -----------------------------------------------------------------
@@ -309,6 +310,7 @@ def test_each_app_service_runs_its_own_process_from_the_image() -> None:
     )
     assert command_line(services["worker"]["command"]).startswith("celery -A nexus worker")
     assert command_line(services["beat"]["command"]).startswith("celery -A nexus beat")
+    assert command_line(services["relay"]["command"]) == "python manage.py relay_outbox --listen"
     assert command_line(services["flower"]["command"]).startswith("celery -A nexus flower")
 
 
