@@ -302,13 +302,9 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         nodes = [details.node for details in field_details_list]
         info = self.build_resolve_info(field_def, nodes, parent_type, path)
         try:
-            completed = self._complete_objects(
+            completed = self.complete_value(
                 return_type, field_details_list, info, path, value, position_context
             )
-            if completed is _SLOW:
-                completed = self.complete_value(
-                    return_type, field_details_list, info, path, value, position_context
-                )
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, field_details_list, path)
             return None
@@ -323,6 +319,25 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
             return await_completed()
         return completed
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if self._direct:
+            completed = self._complete_objects(
+                return_type, field_details_list, info, path, result, position_context
+            )
+            if completed is not _SLOW:
+                return completed
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
 
     def _complete_object(
         self,
