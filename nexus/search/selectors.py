@@ -19,9 +19,14 @@ The cost of a search is bounded whatever the size of the index: the documents
 ranked are at most CANDIDATES guides, challenges and people whose titles or
 keywords match (through a GIN index on those), and only when there are fewer,
 also at most CANDIDATES documents whose text matches (through the GIN index on
-the full vectors). Every search runs in a transaction that refuses sequential
-scans where an index serves (`index_only`), so a planner's misestimate under a
-LIMIT can never turn into reading a whole table.
+the full vectors). A GIN index cannot stop at the first matches: it lists them
+all before any is read. So titles are looked for in a sample first, one titled
+document in SAMPLE_EVERY with an index of its own, and in the whole title index
+only when the sample holds fewer than CANDIDATES: a query that many titles
+match lists a sixteenth of them, one that few match lists them all, as before.
+Every search runs in a transaction that refuses sequential scans where an index
+serves (`index_only`), so a planner's misestimate under a LIMIT can never turn
+into reading a whole table.
 
 Suggestions: titles holding the words as typed (the last perhaps unfinished),
 through the title vectors' GIN index; when those are too few, titles that look
@@ -115,6 +120,12 @@ SUGGEST_SIMILARITY: Final = 0.25
 # search reads a bounded number of rows, at the price of an exhaustive ranking
 # for the broadest queries.
 CANDIDATES: Final = 1000
+# One titled document in this many is in the sample whose titles are searched
+# first (ids that are multiples of it, as the partial index of migration 0004
+# says). Listing the sample's matches costs a sixteenth of listing them all;
+# when it holds fewer than CANDIDATES the whole index is listed too, so below
+# about 16 x CANDIDATES matching titles nothing changes.
+SAMPLE_EVERY: Final = 16
 # Searches run without JIT, whose compiling costs more than a bounded query
 # runs, and without parallel workers, which cost more to start and, racing to
 # the first CANDIDATES rows, would give the pages of one query different ones.
@@ -344,6 +355,18 @@ class _Matches(Func):
     output_field = BooleanField()
 
 
+class _Sampled(Func):
+    """True for the documents of the title sample (`sampled=True`), or for the
+    others: `mod(id, SAMPLE_EVERY)`, written as the sample index's predicate is,
+    so that PostgreSQL can prove the index applies."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression: Any, *, sampled: bool) -> None:
+        super().__init__(expression)
+        self.template = f"mod(%(expressions)s, {SAMPLE_EVERY}) {'=' if sampled else '<>'} 0"
+
+
 def _websearch(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
@@ -360,40 +383,55 @@ def _candidates_sql(viewer: Any, params: _Params, query: SearchQuery) -> tuple[s
     the query (guides, challenges and people whose title or keywords match), and
     only when they are fewer than that, at most CANDIDATES that mention it.
 
-    Each candidate is scored by the scan that finds it through a GIN index, while
-    its row is at hand, so no candidate is read twice. The work is bounded however
-    large the index: the second, wider scan does not even start when titles gave
-    enough."""
+    The documents about the query are those of the title sample first, then as
+    many more as CANDIDATES leaves room for from the rest; when the sample gave
+    enough, the whole title index is not even listed. Each candidate is scored by
+    the scan that finds it through a GIN index, while its row is at hand, so no
+    candidate is read twice. The work is bounded however large the index: the
+    wider scans do not start when the narrower ones gave enough."""
     readable = (
         _narrowed(visible_documents(viewer), params)
         .filter(_Indexable(query))
         .annotate(score=_score(query))
     )
-    about = (
-        readable.filter(kind__in=TITLED_KINDS, title_vector=query)
-        # Phrases and exclusions hold over the whole text, not only the title;
-        # checked row by row on the titles found, not through the other index.
-        .filter(_Matches(F("search_vector"), query))
+    about = readable.filter(kind__in=TITLED_KINDS, title_vector=query)
+    # Phrases and exclusions hold over the whole text, not only the title;
+    # checked row by row on the titles found, not through the other index.
+    matching = _Matches(F("search_vector"), query)
+    sampled = (
+        about.filter(_Sampled(F("pk"), sampled=True))
+        .filter(matching)
+        .values("pk", "score")[:CANDIDATES]
+    )
+    # The other titles: none of the sample's is found twice.
+    unsampled = (
+        about.filter(_Sampled(F("pk"), sampled=False))
+        .filter(matching)
         .values("pk", "score")[:CANDIDATES]
     )
     mentioning = readable.filter(search_vector=query).values("pk", "score")[:CANDIDATES]
-    about_sql, about_params = about.query.sql_with_params()
+    sampled_sql, sampled_params = sampled.query.sql_with_params()
+    unsampled_sql, unsampled_params = unsampled.query.sql_with_params()
     mentioning_sql, mentioning_params = mentioning.query.sql_with_params()
     after_sql, after_params = "", []
     if params.after is not None:
         score, document_id = params.after
         after_sql = "WHERE score < %s OR (score = %s AND pk < %s) "
         after_params = [score, score, document_id]
-    # The ORM has no WITH: the two querysets, compiled with their parameters
-    # apart, are joined in SQL of our own; no input reaches it but as a parameter.
+    # The ORM has no WITH: the querysets, compiled with their parameters apart,
+    # are joined in SQL of our own; no input reaches it but as a parameter. The
+    # LIMIT stops the scan of the unsampled titles as soon as the two give
+    # CANDIDATES, before it starts when the sample alone did.
     sql = (
-        f"WITH about AS MATERIALIZED ({about_sql}), "  # noqa: S608
+        f"WITH sampled AS MATERIALIZED ({sampled_sql}), "  # noqa: S608
+        f"about AS MATERIALIZED (SELECT * FROM sampled UNION ALL "
+        f"SELECT * FROM ({unsampled_sql}) AS unsampled LIMIT {CANDIDATES}), "
         f"candidates AS (SELECT * FROM about UNION SELECT * FROM ({mentioning_sql}) AS mentioning "
         f"WHERE (SELECT COUNT(*) FROM about) < {CANDIDATES}) "
         f"SELECT pk, score FROM candidates {after_sql}"
         f"ORDER BY score DESC, pk DESC LIMIT {params.limit + 1}"
     )
-    return sql, [*about_params, *mentioning_params, *after_params]
+    return sql, [*sampled_params, *unsampled_params, *mentioning_params, *after_params]
 
 
 # The page's rows and snippets, read by id once the candidates are ranked.

@@ -240,7 +240,62 @@ def test_every_reader_searches_through_the_gin_indexes(request, thousands, reade
         scans = scans_of_documents(root)
         assert "Seq Scan" not in scans, (q, scans)
         used = {n.get("Index Name") for n in nodes(root)}
-        assert {"search_document_vector", "search_document_title_vector"} <= used, (q, used)
+        indexes = {
+            "search_document_vector",
+            "search_document_title_vector",
+            "search_document_title_sample",
+        }
+        assert indexes <= used, (q, used)
+
+
+def title_matches(word):
+    """The documents an anonymous reader finds by `word` in their titles."""
+    return set(
+        SearchDocument.objects.filter(title__icontains=word, audience="everyone").values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def document_ids(results):
+    ids = SearchDocument.objects.filter(
+        kind="challenge", object_id__in=[result.id for result in results]
+    ).values_list("pk", flat=True)
+    return set(ids)
+
+
+def test_a_query_many_titles_match_takes_its_candidates_from_the_sample(thousands, monkeypatch):
+    monkeypatch.setattr(selectors, "CANDIDATES", 20)
+    sampled = {pk for pk in title_matches("cache") if pk % selectors.SAMPLE_EVERY == 0}
+    assert len(sampled) > 20
+
+    root = plan(search_sql(AnonymousUser(), "cache", limit=50), analyze=True)
+    page = selectors.search(viewer=AnonymousUser(), q="cache", limit=50)
+
+    executed = {n["Index Name"] for n in nodes(root) if n.get("Actual Loops") and "Index Name" in n}
+    # No wider scan even starts: the sample gave enough; the page is read by id.
+    assert executed == {"search_document_title_sample", "search_searchdocument_pkey"}
+    assert len(page.results) == 20
+    assert document_ids(page.results) <= sampled
+
+
+def test_a_query_the_sample_cannot_satisfy_finds_titles_outside_it_once(thousands, monkeypatch):
+    monkeypatch.setattr(selectors, "CANDIDATES", 100)
+    matches = title_matches("cache")
+    sampled = {pk for pk in matches if pk % selectors.SAMPLE_EVERY == 0}
+    assert 0 < len(sampled) < 100 < len(matches)
+
+    results, cursor = [], None
+    while True:
+        page = selectors.search(viewer=AnonymousUser(), q="cache", limit=50, cursor=cursor)
+        results += page.results
+        if (cursor := page.next_cursor) is None:
+            break
+
+    found = document_ids(results)
+    assert len(results) == len(found) == 100
+    # Every title of the sample, and as many of the others as leave room for.
+    assert sampled <= found <= matches
 
 
 def test_a_broad_query_ranks_a_bounded_number_of_documents(thousands, monkeypatch):
