@@ -6,6 +6,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import strawberry
+from cross_web import HTTPException  # what strawberry's views raise to refuse a request
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
@@ -40,6 +41,29 @@ def _csrf_failure_reason(request: HttpRequest) -> str | None:
     check = CSRFCheck(lambda req: None)  # type: ignore[arg-type]
     check.process_request(request)
     return check.process_view(request, None, (), {})  # type: ignore[arg-type, return-value]
+
+
+# The type of a request strawberry refuses before running it, by its status.
+_HTTP_ERROR_TYPES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+_UNPARSABLE_BODY = "Unable to parse request body as JSON"
+
+
+def _http_error_response(exc: HTTPException) -> JsonResponse:
+    """A request strawberry refused (a body that is not JSON, no query, a PUT), in
+    the API's one error shape instead of strawberry's plain text."""
+    error_type = _HTTP_ERROR_TYPES.get(exc.status_code, "bad_request")
+    if exc.status_code == 400 and exc.reason == _UNPARSABLE_BODY:
+        error_type = "parse_error"
+    response = JsonResponse(error_body(error_type, exc.reason), status=exc.status_code)
+    if exc.status_code == 405:
+        response["Allow"] = "GET, POST"
+    return response
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -83,7 +107,10 @@ class NexusGraphQLView(GraphQLView):
                 return JsonResponse(
                     error_body("csrf_failed", f"CSRF check failed: {reason}"), status=403
                 )
-        return super().dispatch(request, *args, **kwargs)
+        try:
+            return self.run(request=request)
+        except HTTPException as exc:
+            return _http_error_response(exc)
 
 
 def request_user(info: Info[Any, Any]) -> Any:
