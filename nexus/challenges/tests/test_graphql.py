@@ -1058,3 +1058,70 @@ def test_a_challenge_history_costs_the_same_queries_for_two_or_six_revisions(cli
 
     assert (two, six) == (2, 6)
     assert queries_for_two == queries_for_six
+
+
+def counted_optimize(calls):
+    """strawberry-django's optimize, each call noted in `calls`."""
+    from strawberry_django.optimizer import optimize
+
+    def counted(page, info):
+        calls.append(1)
+        return optimize(page, info)
+
+    return counted
+
+
+def test_a_repeated_list_query_reuses_the_optimizers_choice_with_the_same_answer(
+    client, learner, solver, celery, monkeypatch
+):
+    from nexus.challenges.api import graphql as challenges_graphql
+
+    post_challenge(learner, technologies=["celery"], tags=["retries"])
+    post_challenge(solver, tags=["beat"])
+    optimized: list[int] = []
+    monkeypatch.setattr(challenges_graphql, "_page_shapes", challenges_graphql._PageShapes())
+    monkeypatch.setattr(challenges_graphql, "optimize", counted_optimize(optimized))
+
+    def answer(query, **variables):
+        with CaptureQueriesContext(connection) as queries:
+            body = data(gql(client, query, variables, as_user=learner))
+        return body, len(queries)
+
+    first = answer(FULL_LIST)
+    again = answer(FULL_LIST)
+    # Same text, same parsed node: the optimizer walked the selection once.
+    assert optimized == [1]
+    assert again == first
+    assert first[0]["challenges"][0]["author"]["displayName"]
+
+    # Another selection is optimized for itself: its body is loaded with the page.
+    bodies = answer("{ challenges { title body author { username } tags { slug } } }")
+    assert optimized == [1, 1]
+    assert bodies[0]["challenges"][0]["body"]
+    assert bodies[1] == first[1]
+
+
+def test_a_selection_with_directives_is_optimized_for_each_request(
+    client, learner, celery, monkeypatch
+):
+    from nexus.challenges.api import graphql as challenges_graphql
+
+    post_challenge(learner, tags=["retries"])
+    optimized: list[int] = []
+    monkeypatch.setattr(challenges_graphql, "_page_shapes", challenges_graphql._PageShapes())
+    monkeypatch.setattr(challenges_graphql, "optimize", counted_optimize(optimized))
+    query = """query($body: Boolean!) {
+      challenges { title body @include(if: $body) tags { slug } }
+    }"""
+
+    without = data(gql(client, query, {"body": False}, as_user=learner))
+    with CaptureQueriesContext(connection) as queries:
+        with_body = data(gql(client, query, {"body": True}, as_user=learner))
+
+    assert "body" not in without["challenges"][0]
+    assert with_body["challenges"][0]["body"]
+    assert optimized == [1, 1]
+    # the body came with the page, not in a query of its own per challenge
+    assert not [
+        q for q in queries.captured_queries if 'WHERE "challenges_challenge"."id" =' in q["sql"]
+    ]
