@@ -410,7 +410,13 @@ def _with_links(page: QuerySet[Challenge], info: Info[Any, Any]) -> list[Challen
     its technologies, concepts and tags read in one query (`selectors.link_refs`)
     instead of three prefetches, and handed to the link fields as plain lists:
     Django's prefetch machinery and a related manager per row and link cost more
-    than the list's queries."""
+    than the list's queries.
+
+    The page is chosen in a subquery and joined to its authors outside it: with
+    the join and the LIMIT in one statement, PostgreSQL sized its Memoize cache
+    for every author of the table before reading the page's rows (3.3 ms at a
+    million challenges, against 0.9 ms this way)."""
+    page = Challenge.objects.filter(pk__in=page.values("pk")).order_by(*page.query.order_by)
     nodes = info._raw_info.field_nodes
     shape = _page_shapes.get(nodes[0]) if len(nodes) == 1 else None
     challenges: list[Challenge]

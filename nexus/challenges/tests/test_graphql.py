@@ -1125,3 +1125,28 @@ def test_a_selection_with_directives_is_optimized_for_each_request(
     assert not [
         q for q in queries.captured_queries if 'WHERE "challenges_challenge"."id" =' in q["sql"]
     ]
+
+
+def test_the_page_is_chosen_in_a_subquery_and_joined_to_its_authors_outside_it(
+    client, learner, solver, celery
+):
+    for author in (learner, solver, learner):
+        post_challenge(author, tags=["retries"])
+
+    with CaptureQueriesContext(connection) as queries:
+        page = data(
+            gql(client, "{ challenges(limit: 2, offset: 1) { title author { username } } }")
+        )
+
+    # newest first, the second and third
+    assert [c["author"]["username"] for c in page["challenges"]] == [
+        solver.username,
+        learner.username,
+    ]
+    page_sql = next(q["sql"] for q in queries.captured_queries if "accounts_user" in q["sql"])
+    outer, _, inner = page_sql.partition("IN (SELECT")
+    # The LIMIT inside, the join outside: PostgreSQL then plans the join for the
+    # page's rows, not for every author of the table.
+    assert "JOIN" in outer
+    assert "LIMIT" not in outer
+    assert "LIMIT" in inner
