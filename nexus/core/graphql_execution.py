@@ -354,19 +354,37 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return _SLOW
         if any(details.node.directives for details in field_details_list):
             return _SLOW
+        if not self._fits(object_type, value, info):
+            return _SLOW
+        grouped_field_set = self._subfields(object_type, field_details_list)
+        if grouped_field_set is None:
+            return _SLOW
+        return self.execute_fields(object_type, value, path, grouped_field_set, None)
+
+    def _fits(
+        self, object_type: GraphQLObjectType, value: Any, info: GraphQLResolveInfo[Any]
+    ) -> bool:
+        """graphql-core's `is_type_of` check, passed only by a plain True: anything
+        else (False, an awaitable) is left for graphql-core to decide and report."""
         is_type_of = object_type.is_type_of
-        if is_type_of is not None:
-            fits = is_type_of(value, info)
-            if fits is not True:
-                if self.is_awaitable(fits):
-                    cast("Any", fits).close()
-                return _SLOW
+        if is_type_of is None:
+            return True
+        fits = is_type_of(value, info)
+        if fits is True:
+            return True
+        if self.is_awaitable(fits):
+            cast("Any", fits).close()
+        return False
+
+    def _subfields(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> GroupedFieldSet | None:
+        """The object's sub-fields, as graphql-core collects them (memoised per
+        list); None when a fragment is deferred, which graphql-core handles."""
         grouped_field_set, new_defer_usages, _ = self.collect_subfields(
             object_type, field_details_list
         )
-        if new_defer_usages:
-            return _SLOW
-        return self.execute_fields(object_type, value, path, grouped_field_set, None)
+        return None if new_defer_usages else grouped_field_set
 
     def _complete_objects(
         self,
@@ -399,20 +417,11 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         object_type = item_type.of_type
         if not isinstance(object_type, GraphQLObjectType):
             return _SLOW
-        is_type_of = object_type.is_type_of
         for item in value:
-            if item is None or self.is_awaitable(item):
+            if item is None or self.is_awaitable(item) or not self._fits(object_type, item, info):
                 return _SLOW
-            if is_type_of is not None:
-                fits = is_type_of(item, info)
-                if fits is not True:
-                    if self.is_awaitable(fits):
-                        cast("Any", fits).close()
-                    return _SLOW
-        grouped_field_set, new_defer_usages, _ = self.collect_subfields(
-            object_type, field_details_list
-        )
-        if new_defer_usages:
+        grouped_field_set = self._subfields(object_type, field_details_list)
+        if grouped_field_set is None:
             return _SLOW
         completed: list[Any] = []
         awaitable_indices: list[int] = []
