@@ -400,6 +400,7 @@ CELERY_QUEUE_PREFIX = env_str("CELERY_QUEUE_PREFIX")
 CELERY_TASK_DEFAULT_QUEUE = f"{CELERY_QUEUE_PREFIX}default"
 CELERY_TASK_ROUTES = {
     "notifications.process_event": {"queue": f"{CELERY_QUEUE_PREFIX}events"},
+    "notifications.process_events": {"queue": f"{CELERY_QUEUE_PREFIX}events"},
     "notifications.send_deliveries": {"queue": f"{CELERY_QUEUE_PREFIX}deliveries"},
     "notifications.relay_outbox": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},
     "notifications.retry_due_deliveries": {"queue": f"{CELERY_QUEUE_PREFIX}periodic"},

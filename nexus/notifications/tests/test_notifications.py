@@ -216,3 +216,148 @@ def test_the_first_batch_stops_at_the_batch_size_and_says_where_to_go_on(
     assert third is None
     assert Notification.objects.filter(kind="followed_activity").count() == 10
     assert Notification.objects.filter(kind="solution_posted").count() == 1
+
+
+def old_events(*event_ids):
+    """Make events look left behind, past the relay's grace period."""
+    for event in OutboxEvent.objects.filter(pk__in=event_ids):
+        OutboxEvent.objects.filter(pk=event.pk).update(
+            created_at=event.created_at.replace(year=2020)
+        )
+
+
+def test_the_relay_publishes_a_pass_in_messages_of_a_bounded_number_of_events(
+    learner, user_factory, challenge, monkeypatch
+):
+    from nexus.notifications import tasks
+
+    monkeypatch.setattr(events, "RELAY_MESSAGE_EVENTS", 2)
+    for _ in range(5):
+        challenge_services.solution_create(
+            actor=user_factory(), challenge_id=challenge.pk, data={"body": "x"}
+        )
+    pending = sorted(
+        OutboxEvent.objects.filter(published_at__isnull=True).values_list("pk", flat=True)
+    )
+    old_events(*pending)
+    messages: list[list[int]] = []
+    real_apply = tasks.process_events_task.apply_async
+
+    def counting(*args, **kwargs):
+        messages.append(list(kwargs["args"][0]))
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.process_events_task, "apply_async", counting)
+
+    assert events.relay_pending() == 5
+
+    assert messages == [pending[0:2], pending[2:4], pending[4:]]
+    assert Notification.objects.filter(recipient=learner, kind="solution_posted").count() == 5
+    assert not OutboxEvent.objects.filter(published_at__isnull=True).exists()
+    assert not OutboxEvent.objects.filter(processed_at__isnull=True).exists()
+
+
+def test_a_message_the_broker_refuses_leaves_its_events_and_the_later_ones_unpublished(
+    user_factory, challenge, monkeypatch
+):
+    from nexus.notifications import tasks
+
+    monkeypatch.setattr(events, "RELAY_MESSAGE_EVENTS", 2)
+    for _ in range(5):
+        challenge_services.solution_create(
+            actor=user_factory(), challenge_id=challenge.pk, data={"body": "x"}
+        )
+    pending = sorted(
+        OutboxEvent.objects.filter(published_at__isnull=True).values_list("pk", flat=True)
+    )
+    old_events(*pending)
+    real_apply = tasks.process_events_task.apply_async
+    taken: list[list[int]] = []
+
+    def refuses_the_second(*args, **kwargs):
+        if taken:
+            raise ConnectionRefusedError("broker unreachable")
+        taken.append(kwargs["args"][0])
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.process_events_task, "apply_async", refuses_the_second)
+
+    assert events.relay_pending() == 2
+
+    unpublished = OutboxEvent.objects.filter(published_at__isnull=True).order_by("pk")
+    assert [event.pk for event in unpublished] == pending[2:]
+    assert [event.publish_attempts for event in unpublished] == [1, 1, 0]
+    assert "broker unreachable" in unpublished[0].last_error
+
+
+def test_an_event_that_fails_in_a_message_leaves_the_others_processed(
+    user_factory, challenge, monkeypatch, caplog
+):
+    from nexus.notifications import tasks
+
+    solutions = [
+        challenge_services.solution_create(
+            actor=user_factory(), challenge_id=challenge.pk, data={"body": "x"}
+        )
+        for _ in range(3)
+    ]
+    event_ids = [
+        OutboxEvent.objects.get(name="solution.created", payload__solution_id=s.pk).pk
+        for s in solutions
+    ]
+    real_process = services.event_process
+
+    def fails_on_the_second(**kwargs):
+        if kwargs["event_id"] == event_ids[1]:
+            raise RuntimeError("audience rules broke")
+        return real_process(**kwargs)
+
+    monkeypatch.setattr(services, "event_process", fails_on_the_second)
+
+    tasks.process_events_task(event_ids)
+
+    processed = set(
+        OutboxEvent.objects.filter(processed_at__isnull=False).values_list("pk", flat=True)
+    )
+    assert event_ids[0] in processed
+    assert event_ids[2] in processed
+    assert event_ids[1] not in processed
+    assert "event processing failed" in caplog.text
+
+
+def test_a_message_near_its_time_limit_hands_the_events_left_to_tasks_of_their_own(
+    user_factory, challenge, monkeypatch
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from nexus.notifications import tasks
+
+    solutions = [
+        challenge_services.solution_create(
+            actor=user_factory(), challenge_id=challenge.pk, data={"body": "x"}
+        )
+        for _ in range(3)
+    ]
+    event_ids = [
+        OutboxEvent.objects.get(name="solution.created", payload__solution_id=s.pk).pk
+        for s in solutions
+    ]
+    real_process = services.event_process
+    handed_on: list[int] = []
+
+    def out_of_time_on_the_second(**kwargs):
+        if kwargs["event_id"] == event_ids[1] and not handed_on:
+            raise SoftTimeLimitExceeded()
+        return real_process(**kwargs)
+
+    def queued(*args, **kwargs):
+        handed_on.append(kwargs["args"][0])
+
+    monkeypatch.setattr(services, "event_process", out_of_time_on_the_second)
+    monkeypatch.setattr(tasks.process_event_task, "apply_async", queued)
+
+    tasks.process_events_task(event_ids)
+
+    assert handed_on == event_ids[1:]
+    processed = OutboxEvent.objects.filter(processed_at__isnull=False).values_list("pk", flat=True)
+    assert event_ids[0] in set(processed)
