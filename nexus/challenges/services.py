@@ -387,7 +387,9 @@ def _answered_challenge(actor: User, challenge_id: int) -> Challenge:
 def _follow(user: User, challenge: Challenge) -> None:
     """The user follows the challenge, if not already: one INSERT ... ON CONFLICT DO
     NOTHING, where get_or_create took a read, a savepoint and a write."""
-    Follow.objects.bulk_create([Follow(user=user, challenge=challenge)], ignore_conflicts=True)
+    rows.insert(
+        Follow(user=user, challenge=challenge), transaction.get_connection(), skip_conflicts=True
+    )
 
 
 @invalidates("challenges", "leaderboard")
@@ -407,9 +409,10 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
     errors: Errors = {key: ["Unknown field."] for key in sorted(set(data) - {"body"})}
     body = _text(errors, "body", data.get("body"), max_length=BODY_MAX)
     _raise_if(errors)
-    solution = Solution.objects.create(
+    solution = Solution(
         challenge=challenge, author=actor, body=body, body_html=render_markdown(body)
     )
+    rows.insert(solution, transaction.get_connection())
     _follow(actor, challenge)
     events.record(
         "solution.created", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk

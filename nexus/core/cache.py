@@ -14,6 +14,7 @@ as 0, nothing is stored, and every request is served from the database.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, ParamSpec, TypeVar
@@ -21,6 +22,9 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 NAMESPACES = ("challenges", "guides", "reference", "leaderboard")
 
@@ -42,7 +46,18 @@ def versions(namespaces: Iterable[str]) -> dict[str, int]:
 def bump(*namespaces: str) -> None:
     """Start new versions now: what was cached under the old ones is never served."""
     stamp = time.time_ns() // 1000
-    cache.set_many({_version_key(n): stamp for n in namespaces}, timeout=None)
+    versions = {_version_key(n): stamp for n in namespaces}
+    redis = redis_client()
+    if redis is None:
+        cache.set_many(versions, timeout=None)
+        return
+    # One MSET where the cache's set_many sent a MULTI ... EXEC, after every write.
+    # Integers are stored as django-redis stores them (as text), so `versions` reads
+    # them back.
+    try:
+        redis.mset({cache.make_key(key): value for key, value in versions.items()})
+    except RedisError:
+        logger.warning("Cache versions not bumped: Redis is unreachable")
 
 
 def bump_on_commit(*namespaces: str) -> None:

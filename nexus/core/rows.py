@@ -80,3 +80,61 @@ def instance(
         for convert in functions:
             converted[index] = convert(converted[index], column, connection)
     return model.from_db(connection.alias, attnames, converted)
+
+
+# Per connection, per model and conflict handling: the INSERT's text and its fields.
+_Insert = tuple[str, list[Field[Any, Any]]]
+_INSERTS: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[Any, _Insert]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _insert_plan(
+    connection: BaseDatabaseWrapper, model: type[Model], skip_conflicts: bool
+) -> _Insert:
+    plans = _INSERTS.setdefault(connection, {})
+    key = (model, skip_conflicts)
+    if key not in plans:
+        quote = connection.ops.quote_name
+        pk = model._meta.pk
+        assert pk is not None  # every concrete model has one
+        fields = [field for field in model._meta.concrete_fields if field is not pk]
+        plans[key] = (
+            # Names from the model; values are parameters.
+            f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(field.column) for field in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+            f"{' ON CONFLICT DO NOTHING' if skip_conflicts else ''} "
+            f"RETURNING {quote(pk.column)}",
+            fields,
+        )
+    return plans[key]
+
+
+def insert(obj: M, connection: BaseDatabaseWrapper, *, skip_conflicts: bool = False) -> bool:
+    """Write the new `obj` as `obj.save()` would (its defaults, its auto_now dates;
+    no signals, which the project does not use) in one INSERT composed once per
+    model, and give it its primary key. With `skip_conflicts`, a row that breaks
+    a unique constraint is not written, and False says so.
+
+    For the hot writes, where composing the INSERT took longer than running it.
+    Without INSERT ... RETURNING (SQLite before 3.35) the ORM writes it, and a
+    skipped row cannot be told from a written one (True, no primary key).
+    """
+    if not connection.features.can_return_columns_from_insert:
+        if skip_conflicts:
+            type(obj)._default_manager.bulk_create([obj], ignore_conflicts=True)
+        else:
+            obj.save(force_insert=True)
+        return True
+    sql, fields = _insert_plan(connection, type(obj), skip_conflicts)
+    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    obj.pk = row[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return True

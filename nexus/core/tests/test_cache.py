@@ -12,6 +12,7 @@ from django.test import Client
 from nexus.accounts import services as account_services
 from nexus.challenges import services as challenge_services
 from nexus.collaboration.services import reviews as review_services
+from nexus.core import cache as nexus_cache
 from nexus.knowledge import services as knowledge_services
 from nexus.knowledge.tests.factories import TechnologyFactory
 
@@ -84,6 +85,28 @@ def test_with_the_cache_unreachable_every_read_still_succeeds(client, world, unr
     for _ in range(2):
         assert client.get(f"/api/v1/challenges/{world['challenge'].pk}/").status_code == 200
         assert client.get("/api/v1/technologies/").status_code == 200
+
+
+def test_a_bump_moves_only_its_namespaces_to_a_later_version():
+    nexus_cache.bump("challenges", "guides")
+    before = nexus_cache.versions(nexus_cache.NAMESPACES)
+
+    nexus_cache.bump("challenges", "leaderboard")
+
+    after = nexus_cache.versions(nexus_cache.NAMESPACES)
+    assert after["challenges"] > before["challenges"]
+    assert after["leaderboard"] > before["leaderboard"]
+    assert after["guides"] == before["guides"]
+    assert after["reference"] == before["reference"]
+
+
+def test_with_the_cache_unreachable_a_write_still_succeeds(as_user, world, unreachable_cache):
+    answered = as_user(world["author"]).post(
+        f"/api/v1/challenges/{world['challenge'].pk}/solutions/", {"body": "Retry it."}
+    )
+
+    assert answered.status_code == 201, answered.content
+    nexus_cache.bump("challenges")  # and a bump on its own, outside a request
 
 
 WritePath = Callable[[dict[str, Any]], Any]
