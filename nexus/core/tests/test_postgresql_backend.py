@@ -60,3 +60,31 @@ def test_an_idle_connection_the_server_dropped_is_replaced_before_it_fails_a_req
 
     assert backend_pid() != pid  # the next request's first query simply works
     assert pings == [False]
+
+
+def test_timestamps_are_read_by_the_compiled_loader_in_utc() -> None:
+    import datetime
+
+    with connection.cursor() as cursor:
+        assert cursor.cursor.adapters.get_loader(1184, 0) is base.UtcTimestampLoader
+        cursor.execute(
+            "SELECT '2026-01-02 03:04:05.123456+02'::timestamptz, NULL::timestamptz, "
+            "'0001-01-01 00:00:00+00'::timestamptz"
+        )
+        instant, nothing, earliest = cursor.fetchone()
+
+    assert instant == datetime.datetime(2026, 1, 2, 1, 4, 5, 123456, tzinfo=datetime.UTC)
+    assert instant.tzinfo is datetime.UTC
+    assert nothing is None
+    assert earliest == datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
+
+
+def test_a_saved_date_reads_back_the_same(user_factory: Any) -> None:
+    import datetime
+
+    from nexus.accounts.models import User
+
+    joined = datetime.datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=datetime.UTC)
+    user = user_factory(date_joined=joined)
+
+    assert User.objects.get(pk=user.pk).date_joined == joined
