@@ -818,3 +818,25 @@ def test_the_challenge_detail_and_a_solution_show_exactly_what_their_serializers
     assert one == as_json(
         SolutionSerializer(selectors.solution_get(viewer=staff, solution_id=accepted.pk)).data
     )
+
+
+def test_each_anonymous_list_reads_afresh_what_its_reader_may_see(
+    api_client, as_user, make_challenge, peer, staff
+):
+    """Anonymous lists share one composed queryset; none of them shares its rows."""
+    from nexus.challenges import selectors
+
+    shown = make_challenge(title="A challenge anyone may read")
+    hidden = make_challenge(author=peer, title="A challenge staff have hidden")
+    services.content_hide(actor=staff, target="challenge", target_id=hidden.pk, reason="Spam.")
+
+    def titles(client):
+        return [row["title"] for row in client.get(CHALLENGES).json()["results"]]
+
+    assert titles(api_client) == [shown.title]
+    later = make_challenge(title="A challenge posted since")
+    assert titles(api_client) == [later.title, shown.title]
+    assert titles(as_user(peer)) == [later.title, hidden.title, shown.title]
+    assert titles(as_user(staff)) == [later.title, hidden.title, shown.title]
+    assert titles(api_client) == [later.title, shown.title]
+    assert selectors._anonymous_rows()._result_cache is None
