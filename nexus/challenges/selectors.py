@@ -56,6 +56,19 @@ def _authed_id(viewer: Any) -> int | None:
 
 def challenge_queryset(*, viewer: Any) -> QuerySet[Challenge]:
     """Visible challenges with author and links, for lists and details alike."""
+    if _authed_id(viewer) is None:
+        return _anonymous_challenges().all()
+    return _challenges_visible_to(viewer)
+
+
+@functools.cache
+def _anonymous_challenges() -> QuerySet[Challenge]:
+    """`challenge_queryset` for every anonymous reader, composed once and cloned
+    (never evaluated) per request, as `_anonymous_rows` is."""
+    return _challenges_visible_to(None)
+
+
+def _challenges_visible_to(viewer: Any) -> QuerySet[Challenge]:
     return (
         permissions.visible(Challenge.objects.all(), viewer)
         .select_related("author__profile")
