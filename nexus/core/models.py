@@ -24,7 +24,10 @@ class FastLoadedModel(models.Model):
 
     @classmethod
     def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
-        if pre_init.has_listeners(cls) or post_init.has_listeners(cls):
+        # Any receiver at all is rare (none in this project): only then ask about `cls`.
+        if (pre_init.receivers or post_init.receivers) and (
+            pre_init.has_listeners(cls) or post_init.has_listeners(cls)
+        ):
             return super().from_db(db, field_names, values)
         new = cls.__new__(cls)
         # The names are attnames (`author_id`), as Django's iterables give them.
