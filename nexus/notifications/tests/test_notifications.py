@@ -218,6 +218,20 @@ def test_the_first_batch_stops_at_the_batch_size_and_says_where_to_go_on(
     assert Notification.objects.filter(kind="solution_posted").count() == 1
 
 
+def solutions_posted(user_factory, challenge, count):
+    """`count` solutions to `challenge` by new users: their events' ids, in order."""
+    solutions = [
+        challenge_services.solution_create(
+            actor=user_factory(), challenge_id=challenge.pk, data={"body": "x"}
+        )
+        for _ in range(count)
+    ]
+    return [
+        OutboxEvent.objects.get(name="solution.created", payload__solution_id=s.pk).pk
+        for s in solutions
+    ]
+
+
 def old_events(*event_ids):
     """Make events look left behind, past the relay's grace period."""
     for event in OutboxEvent.objects.filter(pk__in=event_ids):
@@ -232,10 +246,7 @@ def test_the_relay_publishes_a_pass_in_messages_of_a_bounded_number_of_events(
     from nexus.notifications import tasks
 
     monkeypatch.setattr(events, "RELAY_MESSAGE_EVENTS", 2)
-    for _ in range(5):
-        challenge_services.solution_create(
-            actor=user_factory(), challenge_id=challenge.pk, data={"body": "x"}
-        )
+    solutions_posted(user_factory, challenge, 5)
     pending = sorted(
         OutboxEvent.objects.filter(published_at__isnull=True).values_list("pk", flat=True)
     )
@@ -263,10 +274,7 @@ def test_a_message_the_broker_refuses_leaves_its_events_and_the_later_ones_unpub
     from nexus.notifications import tasks
 
     monkeypatch.setattr(events, "RELAY_MESSAGE_EVENTS", 2)
-    for _ in range(5):
-        challenge_services.solution_create(
-            actor=user_factory(), challenge_id=challenge.pk, data={"body": "x"}
-        )
+    solutions_posted(user_factory, challenge, 5)
     pending = sorted(
         OutboxEvent.objects.filter(published_at__isnull=True).values_list("pk", flat=True)
     )
@@ -295,16 +303,7 @@ def test_an_event_that_fails_in_a_message_leaves_the_others_processed(
 ):
     from nexus.notifications import tasks
 
-    solutions = [
-        challenge_services.solution_create(
-            actor=user_factory(), challenge_id=challenge.pk, data={"body": "x"}
-        )
-        for _ in range(3)
-    ]
-    event_ids = [
-        OutboxEvent.objects.get(name="solution.created", payload__solution_id=s.pk).pk
-        for s in solutions
-    ]
+    event_ids = solutions_posted(user_factory, challenge, 3)
     real_process = services.event_process
 
     def fails_on_the_second(**kwargs):
@@ -332,16 +331,7 @@ def test_a_message_near_its_time_limit_hands_the_events_left_to_tasks_of_their_o
 
     from nexus.notifications import tasks
 
-    solutions = [
-        challenge_services.solution_create(
-            actor=user_factory(), challenge_id=challenge.pk, data={"body": "x"}
-        )
-        for _ in range(3)
-    ]
-    event_ids = [
-        OutboxEvent.objects.get(name="solution.created", payload__solution_id=s.pk).pk
-        for s in solutions
-    ]
+    event_ids = solutions_posted(user_factory, challenge, 3)
     real_process = services.event_process
     handed_on: list[int] = []
 
