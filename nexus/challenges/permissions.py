@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 
@@ -27,13 +27,31 @@ def can_view(user: Any, content: Challenge | Solution | Comment) -> bool:
     return True
 
 
+# Who reads, as far as what they may see goes: staff see hidden content, members
+# their own, anonymous readers neither.
+Audience = Literal["staff", "member", "anonymous"]
+
+
+def audience(user: Any) -> tuple[Audience, int | None]:
+    """`user`'s audience and, for a member, their id."""
+    if is_staff(user):
+        return "staff", None
+    user_id = _user_id(user)
+    return ("anonymous", None) if user_id is None else ("member", user_id)
+
+
 def visible(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
     """The rows of a challenge, solution or comment queryset that `user` may see."""
+    return visible_to(queryset, *audience(user))
+
+
+def visible_to(queryset: QuerySet[Any], audience: Audience, user_id: int | None) -> QuerySet[Any]:
+    """`visible` for an `audience` (and a member's `user_id`), as compiled queries
+    take them."""
     queryset = queryset.filter(deleted_at__isnull=True)
-    if is_staff(user):
+    if audience == "staff":
         return queryset
-    user_id = _user_id(user)
-    if user_id is None:
+    if audience == "anonymous":
         return queryset.filter(is_hidden=False)
     return queryset.filter(Q(is_hidden=False) | Q(author_id=user_id))
 

@@ -469,6 +469,8 @@ def test_hidden_content_disappears_for_others_and_stays_for_its_author(
     assert for_others["solutions"] == []
     assert for_others["solution_count"] == 0
     assert [s["hidden_reason"] for s in for_author["solutions"]] == ["Copied code"]
+    for_staff = as_user(staff).get(challenge_url(challenge)).json()
+    assert [s["id"] for s in for_staff["solutions"]] == [solution.pk]
     assert api_client.get(solution_url(solution)).status_code == 404
     assert (
         as_user(peer_two).post(solution_url(solution, "comments/"), {"body": "?"}).status_code
