@@ -69,8 +69,15 @@ def _anonymous_challenges() -> QuerySet[Challenge]:
 
 
 def _challenges_visible_to(viewer: Any) -> QuerySet[Challenge]:
+    return challenges_visible_to(*permissions.audience(viewer))
+
+
+def challenges_visible_to(
+    audience: permissions.Audience, user_id: int | None
+) -> QuerySet[Challenge]:
+    """`challenge_queryset` for an audience, as compiled queries build it."""
     return (
-        permissions.visible(Challenge.objects.all(), viewer)
+        permissions.visible_to(Challenge.objects.all(), audience, user_id)
         .select_related("author__profile")
         .prefetch_related(
             Prefetch("technologies", queryset=Technology.objects.only("id", "slug", "name")),

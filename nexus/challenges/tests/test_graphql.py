@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework_simplejwt.tokens import AccessToken
 
 from nexus.accounts.models import User
-from nexus.challenges import services
+from nexus.challenges import selectors, services
 from nexus.challenges.models import Challenge, ModerationAction, Solution, Vote
 from nexus.knowledge.tests.factories import TechnologyFactory
 
@@ -1099,6 +1099,56 @@ def test_a_repeated_list_query_reuses_the_optimizers_choice_with_the_same_answer
     assert optimized == [1, 1]
     assert bodies[0]["challenges"][0]["body"]
     assert bodies[1] == first[1]
+
+
+def test_unfiltered_first_pages_keep_their_sql_and_still_answer_each_viewer(
+    client, learner, solver, staff, celery, monkeypatch
+):
+    from nexus.challenges.api import graphql as challenges_graphql
+
+    mine, theirs, hidden = (post_challenge(author) for author in (learner, solver, solver))
+    services.content_hide(actor=staff, target="challenge", target_id=hidden.pk, reason="Spam")
+    services.vote_cast(actor=learner, target="challenge", target_id=theirs.pk, value=1)
+    optimized: list[int] = []
+    monkeypatch.setattr(challenges_graphql, "_page_shapes", challenges_graphql._PageShapes())
+    monkeypatch.setattr(challenges_graphql, "optimize", counted_optimize(optimized))
+    composed: list[int] = []
+    challenge_list = selectors.challenge_list
+
+    def counted_list(**kwargs):
+        composed.append(1)
+        return challenge_list(**kwargs)
+
+    monkeypatch.setattr(selectors, "challenge_list", counted_list)
+    query = """query($limit: Int!, $ordering: String!) {
+      challenges(limit: $limit, ordering: $ordering) { id author { username } tags { slug } }
+    }"""
+
+    def ids(viewer, limit=10, ordering="-created_at"):
+        variables = {"limit": limit, "ordering": ordering}
+        with CaptureQueriesContext(connection) as queries:
+            body = data(gql(client, query, variables, as_user=viewer))
+        if viewer is None:
+            assert len(queries) == 2  # the page, its links
+        return [int(row["id"]) for row in body["challenges"]]
+
+    newest_first = [hidden.pk, theirs.pk, mine.pk]
+    for _ in range(2):
+        assert ids(None) == [theirs.pk, mine.pk]
+        assert ids(learner) == [theirs.pk, mine.pk]
+        assert ids(solver) == newest_first  # their own hidden challenge
+        assert ids(staff) == newest_first
+        assert ids(None, limit=1) == [theirs.pk]
+        assert ids(None, ordering="-score") == [theirs.pk, mine.pk]
+    # the selection was walked and the list composed once; later pages had kept SQL
+    assert optimized == [1]
+    assert composed == [1]
+    assert ids(staff, limit=0) == []
+
+    services.content_hide(
+        actor=staff, target="challenge", target_id=hidden.pk, reason="", hidden=False
+    )
+    assert ids(None) == newest_first
 
 
 def test_a_selection_with_directives_is_optimized_for_each_request(
