@@ -11,7 +11,8 @@ The builder takes the shape first (anything hashable that changes the SQL,
 such as who is reading) and its arguments by name: integers, or lists of them
 for IN. It may only pass them to lookups as they are, never compute with them,
 and may leave some unused. A placeholder that comes out changed is refused when
-the query is composed.
+the query is composed. Arguments are matched for equality (exact or IN), so a
+value past 64 bits matches nothing, as in Django's own lookups.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ Argument = int | Sequence[int] | None
 # column's range (Django writes no parameter for an out-of-range value); any
 # parameter near them is one the builder changed.
 _FIRST_PLACEHOLDER = -2_000_000_000
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 _PLACEHOLDER_SPAN = 1_000_000
 
 
@@ -75,6 +77,11 @@ class CompiledQuery(Generic[M]):
         if arguments.keys() != set(self._arguments):
             raise TypeError(f"Expected the arguments {self._arguments}, got {tuple(arguments)}.")
         values = {name: _padded(arguments[name]) for name in self._arguments}
+        if any(
+            isinstance(value, int) and not _BIGINT_MIN <= value <= _BIGINT_MAX
+            for value in values.values()
+        ):
+            return []  # as Django finds nothing for an id no column can hold
         lengths = tuple(
             len(value) if isinstance(value, list) else None for value in values.values()
         )
@@ -166,11 +173,12 @@ def _placeholder(where: dict[int, tuple[str, int | None]], name: str, position: 
 
 
 def _padded(value: Argument) -> int | list[int] | None:
-    """A list argument lengthened to a power of two by repeating its last value
-    (the same rows for IN), so a handful of plans serve every length."""
+    """A list argument without the values no column holds, lengthened to a power
+    of two by repeating its last value (the same rows for IN), so a handful of
+    plans serve every length."""
     if value is None or isinstance(value, int):
         return value
-    items = list(value)
+    items = [item for item in value if _BIGINT_MIN <= item <= _BIGINT_MAX]
     if not items:
         return items
     return items + [items[-1]] * ((1 << (len(items) - 1).bit_length()) - len(items))

@@ -696,6 +696,8 @@ def test_reputation_shows_on_profiles(api_client, learner, peer, make_challenge)
 def test_unknown_ids_are_404_in_the_error_shape(api_client, as_user, peer):
     for url in (
         f"{CHALLENGES}999999/",
+        f"{CHALLENGES}{2**63}/",  # past any id column
+        f"{CHALLENGES}{10**30}/",
         "/api/v1/solutions/999999/",
         f"{CHALLENGES}999999/solutions/",
     ):

@@ -165,3 +165,15 @@ def test_it_wants_exactly_its_arguments():
 
     with pytest.raises(TypeError, match="Expected the arguments"):
         query.fetch("all", ids=[1])
+
+
+def test_an_id_past_64_bits_matches_nothing_and_is_never_sent(challenges):
+    query = CompiledQuery(Challenge, Builder(), "author_id", "ids")
+    first = challenges[0].pk
+
+    with CaptureQueriesContext(connection) as queries:
+        assert query.fetch("by-author", author_id=2**63, ids=[first]) == []
+    assert len(queries) == 0
+    assert [c.pk for c in query.fetch("all", author_id=None, ids=[10**30, first, -(2**64)])] == [
+        first
+    ]
