@@ -1,5 +1,6 @@
 """A server process loads the whole application at start-up and freezes it, so
-Python's full collections no longer traverse it (a pause of ~140 ms each)."""
+Python's full collections no longer traverse it (a pause of ~140 ms each), and
+collects young objects less often."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import gc, json, sys
 import {module}
 print(json.dumps({{
     "frozen": gc.get_freeze_count(),
+    "threshold": gc.get_threshold(),
     "loaded": [name for name in {loaded_late!r} if name in sys.modules],
 }}))
 """
@@ -43,3 +45,5 @@ def test_the_server_entry_points_load_the_app_and_freeze_it(module: str) -> None
     assert probe["loaded"] == list(LOADED_LATE)
     # Django, the apps, the URLconf, the views and the schema: well over 50,000 objects
     assert probe["frozen"] > 50_000
+    # young collections every 20,000 new objects, not every 700
+    assert probe["threshold"][0] == 20_000
