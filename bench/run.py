@@ -16,7 +16,10 @@ server (a counting header would have to live in production code).
 
 Two servers run side by side, identical but for NEXUS_CACHE_DISABLED=1 on the
 second, so "cache off" scenarios are measured whether or not the cache
-exists. Results go to bench/results/<timestamp>-<scale>.json and
+exists. Latencies judged against each other (the GraphQL list against the
+REST list; the smallest scale against the largest, each served from its own
+database) are measured in turn, round after round, so a machine whose speed
+drifts slows both alike. Results go to bench/results/<timestamp>-<scale>.json and
 bench/results/latest.md, and the table is printed. Everything it talks to is
 on the loopback interface.
 """
@@ -30,6 +33,7 @@ import platform
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,6 +68,12 @@ WRK_INSTALL_HINT = (
     "(as root, after `apt-get update`), then run `make bench` again."
 )
 READY_TIMEOUT_S = 60
+# Latencies compared with each other (GraphQL against REST, one scale against
+# another) are measured in turn, this many rounds of this many seconds each: on
+# a shared machine whose speed drifts by up to 2x within minutes, two runs
+# minutes apart compared the machine more than the code.
+IN_TURN_ROUNDS = 5
+IN_TURN_SECONDS = 2
 STOP_TIMEOUT_S = 10
 SEARCH_QUERIES = (
     "connection pool",
@@ -135,6 +145,24 @@ def growth(small: float | None, large: float | None) -> float | None:
     if small is None or large is None or small <= 0:
         return None
     return large / small
+
+
+def in_turn_p50(rounds: Mapping[str, Sequence[float]]) -> dict[str, dict[str, Any]]:
+    """Each entry's median p50 over the rounds it was measured in turn with the others."""
+    return {
+        name: {"p50_ms": statistics.median(values), "rounds_ms": list(values)}
+        for name, values in rounds.items()
+        if values
+    }
+
+
+def in_turn_ratio(base: Any, other: Any) -> float | None:
+    """`other` over `base`, measured in turn: the median of each round's own ratio,
+    so the rounds the machine ran slow (both slowed) count like the rest."""
+    base_rounds = _get({"x": base}, "x", "rounds_ms") or []
+    other_rounds = _get({"x": other}, "x", "rounds_ms") or []
+    ratios = [b / a for a, b in zip(base_rounds, other_rounds, strict=False) if a > 0]
+    return statistics.median(ratios) if ratios else None
 
 
 def _number(value: float) -> str:
@@ -242,12 +270,9 @@ def check_targets(result: Mapping[str, Any]) -> list[Check]:
             "Posting a solution: p99", scale, _get(s, "post_solution", "p99_ms"), 100.0, " ms"
         ),
         Check.at_most(
-            "GraphQL list: single-client p50 over the REST list's (cache off)",
+            "GraphQL list: single-client p50 over the REST list's (cache off), in turn",
             scale,
-            ratio(
-                _get(s, "graphql_list", "single", "p50_ms"),
-                _get(s, "list_uncached", "single", "p50_ms"),
-            ),
+            in_turn_ratio(_get(s, "list_uncached", "in_turn"), _get(s, "graphql_list", "in_turn")),
             1.5,
             "x",
         ),
@@ -255,20 +280,29 @@ def check_targets(result: Mapping[str, Any]) -> list[Check]:
     return checks
 
 
-def check_growth(results: Sequence[Mapping[str, Any]]) -> list[Check]:
-    """List and detail single-client p50 from the smallest to the largest scale."""
+def check_growth(
+    results: Sequence[Mapping[str, Any]], in_turn: Mapping[str, Any] | None = None
+) -> list[Check]:
+    """List and detail single-client p50 from the smallest to the largest scale:
+    from `in_turn` (both scales served at once, measured in turn) when given,
+    else from each scale's own run."""
     if len(results) < 2:
         return []
     small, large = results[0], results[-1]
     checks = []
     for key, label in (("list_uncached", "list"), ("detail_uncached", "detail")):
-        value = growth(
-            _get(small["scenarios"], key, "single", "p50_ms"),
-            _get(large["scenarios"], key, "single", "p50_ms"),
-        )
+        if in_turn is not None:
+            value = in_turn_ratio(_get(in_turn, key, "small"), _get(in_turn, key, "large"))
+            how = ", in turn"
+        else:
+            value = growth(
+                _get(small["scenarios"], key, "single", "p50_ms"),
+                _get(large["scenarios"], key, "single", "p50_ms"),
+            )
+            how = ""
         checks.append(
             Check.at_most(
-                f"Uncached {label} p50 growth, {small['scale']:,} to {large['scale']:,}",
+                f"Uncached {label} p50 growth, {small['scale']:,} to {large['scale']:,}{how}",
                 None,
                 value,
                 1.2,
@@ -316,9 +350,42 @@ def render_checks(checks: Sequence[Check]) -> str:
     return "\n".join(lines)
 
 
-def render_report(results: Sequence[Mapping[str, Any]], machine: Mapping[str, Any]) -> str:
+def render_in_turn(
+    results: Sequence[Mapping[str, Any]], growth_in_turn: Mapping[str, Any] | None
+) -> str:
+    """The single-client p50s measured in turn, as medians over their rounds."""
+    lines = [
+        "| measured in turn | scale | 1-client p50 ms (median) | rounds |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        for key in ("list_uncached", "graphql_list"):
+            scenario = result["scenarios"].get(key) or {}
+            measured = scenario.get("in_turn")
+            if measured:
+                lines.append(
+                    f"| {scenario['label']} | {int(result['scale']):,} | "
+                    f"{_ms(measured['p50_ms'])} | {len(measured['rounds_ms'])} |"
+                )
+    for pair in (growth_in_turn or {}).values():
+        for side in ("small", "large"):
+            measured = pair.get(side)
+            if measured:
+                lines.append(
+                    f"| {pair['label']} | {int(pair[side + '_scale']):,} | "
+                    f"{_ms(measured['p50_ms'])} | {len(measured['rounds_ms'])} |"
+                )
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
+def render_report(
+    results: Sequence[Mapping[str, Any]],
+    machine: Mapping[str, Any],
+    growth_in_turn: Mapping[str, Any] | None = None,
+) -> str:
     checks = [check for result in results for check in check_targets(result)]
-    checks += check_growth(results)
+    checks += check_growth(results, growth_in_turn)
+    in_turn = render_in_turn(results, growth_in_turn)
     settings = results[0]["settings"] if results else {}
     parts = [
         "## Benchmark",
@@ -333,6 +400,21 @@ def render_report(results: Sequence[Mapping[str, Any]], machine: Mapping[str, An
         *(f"| {key} | {value} |" for key, value in machine.items() if key != "finished_at"),
         "",
         *(part for result in results for part in (render_table(result), "")),
+        *(
+            (
+                "### Compared in turn",
+                "",
+                "Latencies compared with each other are measured in turn, one client, "
+                f"{IN_TURN_SECONDS} s each, round after round, so a change in the "
+                "machine's speed slows both alike. A target takes the median of the "
+                "rounds' own ratios; the table shows each one's median p50.",
+                "",
+                in_turn,
+                "",
+            )
+            if in_turn
+            else ()
+        ),
         "### Targets",
         "",
         render_checks(checks),
@@ -766,6 +848,18 @@ def run_wrk(
     return parse_wrk_output(done.stdout)
 
 
+def run_in_turn(
+    entries: Sequence[tuple[str, Scenario, str]], *, rounds: int, seconds: int
+) -> dict[str, dict[str, Any]]:
+    """One-client wrk runs of each (name, scenario, base) in turn, `rounds` times."""
+    measured: dict[str, list[float]] = {name: [] for name, _, _ in entries}
+    for _ in range(rounds):
+        for name, scenario, base in entries:
+            run = run_wrk(scenario, base, threads=1, connections=1, duration=seconds)
+            measured[name].append(run["p50_ms"])
+    return in_turn_p50(measured)
+
+
 def count_queries(
     args: argparse.Namespace, scenarios: Sequence[Scenario], *, cache: bool
 ) -> dict[str, Any]:
@@ -931,6 +1025,16 @@ def bench_scale(args: argparse.Namespace, scale: int) -> dict[str, Any]:
             if scenario.key == "healthz":
                 healthz_rps = loaded["rps"]
             scenario.results["ratio"] = ratio(loaded["rps"], healthz_rps)
+        paired = [s for s in scenarios if s.key in ("list_uncached", "graphql_list") and not s.skip]
+        if len(paired) == 2:
+            print("  The REST and GraphQL lists in turn...", flush=True)
+            measured = run_in_turn(
+                [(s.key, s, servers[s.server].base) for s in paired],
+                rounds=IN_TURN_ROUNDS,
+                seconds=IN_TURN_SECONDS,
+            )
+            for scenario in paired:
+                scenario.results["in_turn"] = measured[scenario.key]
     finally:
         for server in servers.values():
             stop_server(server)
@@ -962,6 +1066,50 @@ def bench_scale(args: argparse.Namespace, scale: int) -> dict[str, Any]:
     }
 
 
+def _scale_database(base_url: str, scale: int) -> str:
+    """The database of one scale, with --database-per-scale: nexus_bench_100000."""
+    return _with_database(base_url, f"{urlsplit(base_url).path.lstrip('/')}_{scale}")
+
+
+def measure_growth_in_turn(
+    args: argparse.Namespace, base_url: str, small: int, large: int
+) -> dict[str, Any] | None:
+    """The uncached list and detail at the smallest and largest scales, served at
+    once from their own databases and measured in turn (`IN_TURN_ROUNDS`)."""
+    keys = [k for k in ("list_uncached", "detail_uncached") if not args.only or k in args.only]
+    if not keys:
+        return None
+    print("Both scales in turn...", flush=True)
+    servers: list[Server] = []
+    entries: list[tuple[str, Scenario, str]] = []
+    labels: dict[str, str] = {}
+    try:
+        for offset, (side, scale) in enumerate((("small", small), ("large", large))):
+            scoped = argparse.Namespace(**vars(args))
+            scoped.database_url = _scale_database(base_url, scale)
+            fixtures = find_fixtures(scoped.database_url)
+            server = start_server(scoped, f"nocache-{scale}", args.port + 2 + offset, cache=False)
+            servers.append(server)
+            for scenario in build_scenarios(fixtures, token=""):
+                if scenario.key in keys:
+                    labels[scenario.key] = scenario.label
+                    entries.append((f"{scenario.key}:{side}", scenario, server.base))
+        measured = run_in_turn(entries, rounds=IN_TURN_ROUNDS, seconds=IN_TURN_SECONDS)
+    finally:
+        for server in servers:
+            stop_server(server)
+    return {
+        key: {
+            "label": labels[key],
+            "small_scale": small,
+            "large_scale": large,
+            "small": measured.get(f"{key}:small"),
+            "large": measured.get(f"{key}:large"),
+        }
+        for key in keys
+    }
+
+
 # --- The run ------------------------------------------------------------------------------
 
 
@@ -976,7 +1124,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
-    parser.add_argument("--port", type=int, default=8790, help="First of two loopback ports.")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8790,
+        help="First of four loopback ports (two servers per scale, two for the scales in turn).",
+    )
     parser.add_argument("--batch", type=int, default=10_000, help="seed_scale --batch.")
     parser.add_argument("--seed-timeout", type=int, default=7200, help="Seconds per seeding.")
     parser.add_argument("--skip-seed", action="store_true", help="Measure the data as it is.")
@@ -1035,8 +1188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     base_url = args.database_url
     for scale in args.scale_list:
         if args.database_per_scale:
-            name = urlsplit(base_url).path.lstrip("/")
-            args.database_url = _with_database(base_url, f"{name}_{scale}")
+            args.database_url = _scale_database(base_url, scale)
         ensure_database(args.database_url)
         machine = machine or machine_info(args.database_url)
         print(f"Migrating the benchmark database ({urlsplit(args.database_url).path[1:]})...")
@@ -1047,8 +1199,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         path.write_text(json.dumps(result, indent=2) + "\n")
         print(f"Wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
         results.append(result)
+    growth_in_turn = None
+    if args.database_per_scale and len(results) >= 2:
+        growth_in_turn = measure_growth_in_turn(
+            args, base_url, results[0]["scale"], results[-1]["scale"]
+        )
+        if growth_in_turn:
+            path = args.results / f"{results[-1]['timestamp']}-growth.json"
+            path.write_text(json.dumps(growth_in_turn, indent=2) + "\n")
     machine["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    report = render_report(results, machine)
+    report = render_report(results, machine, growth_in_turn)
     (args.results / "latest.md").write_text(report)
     print()
     print(report)

@@ -83,6 +83,7 @@ def scale_result(scale: int, **overrides: Any) -> dict[str, Any]:
             "ratio": 0.158,
             "queries": 4,
             "single": {"p50_ms": 4.0},
+            "in_turn": {"p50_ms": 4.2, "rounds_ms": [4.1, 4.2, 4.4]},
         },
         "detail_uncached": {
             "label": "detail",
@@ -93,7 +94,12 @@ def scale_result(scale: int, **overrides: Any) -> dict[str, Any]:
         },
         "detail_small": {"label": "detail small", "queries": 7, "count_only": True},
         "search": {"label": "search", "rps": 300.0, "ratio": 0.05, "single": {"p95_ms": 30.0}},
-        "graphql_list": {"label": "graphql", "rps": 600.0, "single": {"p50_ms": 5.5}},
+        "graphql_list": {
+            "label": "graphql",
+            "rps": 600.0,
+            "single": {"p50_ms": 7.0},  # measured minutes apart: not what is judged
+            "in_turn": {"p50_ms": 6.0, "rounds_ms": [5.9, 6.0, 6.3]},
+        },
         "post_solution": {"label": "post", "rps": 250.0, "p99_ms": 90.0},
     }
     for key, values in overrides.items():
@@ -135,6 +141,66 @@ def test_search_latency_is_judged_at_a_million_only_and_skipped_searches_are_not
 
     assert small["Search: single-client p95"] == "n/a"
     assert unmeasured["Search: single-client p95"] == "n/a"
+
+
+def test_the_graphql_list_is_judged_against_the_rest_list_measured_in_turn() -> None:
+    slow = scale_result(100_000, graphql_list={"in_turn": {"p50_ms": 6.4, "rounds_ms": [6.4]}})
+    unpaired = scale_result(100_000, graphql_list={"in_turn": None})
+    target = "GraphQL list: single-client p50 over the REST list's (cache off), in turn"
+
+    assert [c.measured for c in run.check_targets(scale_result(100_000)) if c.target == target] == [
+        "1.43x"
+    ]
+    assert statuses(run.check_targets(slow))[target] == "fail"
+    assert statuses(run.check_targets(unpaired))[target] == "n/a"
+
+
+def test_in_turn_rounds_come_down_to_their_median() -> None:
+    measured = run.in_turn_p50({"rest": [3.0, 9.0, 3.2], "graphql": [4.1, 4.0, 12.0], "none": []})
+
+    assert measured == {
+        "rest": {"p50_ms": 3.2, "rounds_ms": [3.0, 9.0, 3.2]},
+        "graphql": {"p50_ms": 4.1, "rounds_ms": [4.1, 4.0, 12.0]},
+    }
+
+
+def test_in_turn_ratios_pair_each_round() -> None:
+    base = {"rounds_ms": [2.0, 5.0, 6.0]}
+    other = {"rounds_ms": [3.0, 7.5, 6.6]}
+
+    # rounds 1.5x, 1.5x and 1.1x: 1.5x, where the medians' ratio (6.6 / 5.0) says 1.32x
+    assert run.in_turn_ratio(base, other) == pytest.approx(1.5)
+    assert run.in_turn_ratio(base, None) is None
+    assert run.in_turn_ratio({"rounds_ms": [0.0]}, {"rounds_ms": [1.0]}) is None
+
+
+def test_growth_measured_in_turn_is_judged_over_each_scales_own_run() -> None:
+    small, large = scale_result(100_000), scale_result(1_000_000)
+    large["scenarios"]["list_uncached"]["single"] = {"p50_ms": 9.0}  # a slow minute
+    in_turn = {
+        key: {
+            "label": key,
+            "small_scale": 100_000,
+            "large_scale": 1_000_000,
+            "small": {"p50_ms": small_ms, "rounds_ms": [small_ms]},
+            "large": {"p50_ms": large_ms, "rounds_ms": [large_ms]},
+        }
+        for key, small_ms, large_ms in (
+            ("list_uncached", 4.0, 4.2),
+            ("detail_uncached", 5.0, 6.5),
+        )
+    }
+
+    checks = run.check_growth([small, large], in_turn)
+
+    assert [(c.target, c.measured, c.status) for c in checks] == [
+        ("Uncached list p50 growth, 100,000 to 1,000,000, in turn", "1.05x", "pass"),
+        ("Uncached detail p50 growth, 100,000 to 1,000,000, in turn", "1.30x", "fail"),
+    ]
+    report = run.render_report([small, large], {}, in_turn)
+    assert "### Compared in turn" in report
+    assert "| detail_uncached | 1,000,000 | 6.50 | 1 |" in report
+    assert "| graphql | 100,000 | 6.00 | 3 |" in report
 
 
 def test_growth_compares_the_smallest_and_largest_scales() -> None:
