@@ -472,8 +472,9 @@ def _with_links(page: QuerySet[Challenge], info: Info[Any, Any]) -> list[Challen
         for lookup in lookups
         if (lookup.prefetch_to if isinstance(lookup, Prefetch) else lookup) not in LINK_FIELDS
     ]
-    if len(kept) == len(lookups):
+    if lookups and len(kept) == len(lookups):
         return list(optimized)
+    # No prefetch left (links only, or none at all: a selection of columns).
     if not kept and len(nodes) == 1:
         _page_shapes.remember(nodes[0], page, optimized)
     return _linked(list(optimized.prefetch_related(None).prefetch_related(*kept)))

@@ -1151,6 +1151,33 @@ def test_unfiltered_first_pages_keep_their_sql_and_still_answer_each_viewer(
     assert ids(None) == newest_first
 
 
+def test_a_selection_of_columns_only_reuses_the_optimizers_choice_too(
+    client, learner, solver, celery, monkeypatch
+):
+    from nexus.challenges.api import graphql as challenges_graphql
+
+    post_challenge(learner)
+    post_challenge(solver)
+    optimized: list[int] = []
+    monkeypatch.setattr(challenges_graphql, "_page_shapes", challenges_graphql._PageShapes())
+    monkeypatch.setattr(challenges_graphql, "optimize", counted_optimize(optimized))
+    query = "{ challenges { id title author { username displayName } } }"
+
+    first = data(gql(client, query))
+    with CaptureQueriesContext(connection) as queries:
+        again = data(gql(client, query))
+    assert len(queries) == 1  # the page with its authors: no link query
+    filtered = data(gql(client, '{ challenges(status: "open") { id title } }'))
+
+    assert again == first
+    assert [row["author"]["username"] for row in first["challenges"]] == [
+        "solver-one",
+        "learner-one",
+    ]
+    assert optimized == [1, 1]  # the repeat reused the first's choice
+    assert len(filtered["challenges"]) == 2
+
+
 def test_a_selection_with_directives_is_optimized_for_each_request(
     client, learner, celery, monkeypatch
 ):
