@@ -159,8 +159,8 @@ def in_turn_p50(rounds: Mapping[str, Sequence[float]]) -> dict[str, dict[str, An
 def in_turn_ratio(base: Any, other: Any) -> float | None:
     """`other` over `base`, measured in turn: the median of each round's own ratio,
     so the rounds the machine ran slow (both slowed) count like the rest."""
-    base_rounds = _get({"x": base}, "x", "rounds_ms") or []
-    other_rounds = _get({"x": other}, "x", "rounds_ms") or []
+    base_rounds = (base or {}).get("rounds_ms") or []
+    other_rounds = (other or {}).get("rounds_ms") or []
     ratios = [b / a for a, b in zip(base_rounds, other_rounds, strict=False) if a > 0]
     return statistics.median(ratios) if ratios else None
 

@@ -18,6 +18,7 @@ value past 64 bits matches nothing, as in Django's own lookups.
 from __future__ import annotations
 
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -62,15 +63,23 @@ class _Plan:
 
 class CompiledQuery(Generic[M]):
     """`build(shape, **arguments)` composed once per connection, shape and length
-    of each list argument."""
+    of each list argument. A shape can come from a request (a page size, say), so
+    each connection keeps the `max_plans` most recently used plans, not all."""
 
-    def __init__(self, model: type[M], build: Callable[..., QuerySet[M]], *arguments: str) -> None:
+    def __init__(
+        self,
+        model: type[M],
+        build: Callable[..., QuerySet[M]],
+        *arguments: str,
+        max_plans: int = 64,
+    ) -> None:
         self._model = model
         self._build = build
         self._arguments = arguments
-        self._plans: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[Hashable, _Plan]] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._max_plans = max_plans
+        self._plans: weakref.WeakKeyDictionary[
+            BaseDatabaseWrapper, OrderedDict[Hashable, _Plan]
+        ] = weakref.WeakKeyDictionary()
 
     def fetch(self, shape: Hashable, **arguments: Argument) -> list[M]:
         """The objects the builder's queryset gives for `shape` and `arguments`."""
@@ -86,13 +95,17 @@ class CompiledQuery(Generic[M]):
             len(value) if isinstance(value, list) else None for value in values.values()
         )
         connection = connections[router.db_for_read(self._model)]
-        plans = self._plans.setdefault(connection, {})
+        plans = self._plans.setdefault(connection, OrderedDict())
         key = (shape, lengths)
         plan = plans.get(key)
         if plan is None:
             plan = plans[key] = self._compose(
                 connection, shape, dict(zip(values, lengths, strict=True))
             )
+            if len(plans) > self._max_plans:
+                plans.popitem(last=False)
+        else:
+            plans.move_to_end(key)
         params = list(plan.params)
         for index, name, position in plan.slots:
             value = values[name]

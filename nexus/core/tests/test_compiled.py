@@ -99,6 +99,23 @@ def test_it_composes_once_per_shape_and_list_length_and_swaps_the_arguments_in(c
     assert build.calls == 3
 
 
+def test_each_connection_keeps_only_its_most_recently_used_plans(challenges):
+    build = Builder()
+    query = CompiledQuery(Challenge, build, "author_id", "ids", max_plans=2)
+    first, second = challenges[0].pk, challenges[1].pk
+
+    for shape in ("all", "by-author", "all"):  # the second "all" is kept: no compose
+        query.fetch(shape, author_id=challenges[0].author_id, ids=[first])
+    assert build.calls == 2
+    query.fetch("all", author_id=None, ids=[first, second])  # a third plan: drops "by-author"
+    assert build.calls == 3
+    assert [c.pk for c in query.fetch("all", author_id=None, ids=[first])] == [first]
+    assert build.calls == 3
+    found = query.fetch("by-author", author_id=challenges[0].author_id, ids=[second])
+    assert [c.pk for c in found] == [second]
+    assert build.calls == 4
+
+
 def test_an_empty_list_asks_nothing_when_it_empties_the_query(challenges):
     query = CompiledQuery(Challenge, Builder(), "author_id", "ids")
 
