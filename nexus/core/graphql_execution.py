@@ -39,12 +39,26 @@ objects, nulls and errors complete exactly as before:
 A resolver that raises, or returns a queryset, a manager, a callable or an
 awaitable, goes down the normal path instead, which calls it again: that path
 is the one that knows how to report or post-process such a value.
+
+Even so, each object of a list page still cost graphql-core's field loop, an
+info object and a completion per relation or link list: completing a page's
+400 fields took longer than the REST list's whole request. So, in a
+synchronous execution, a selection on an object type made only of such fields
+(and `__typename`), with no arguments, directives or fragments below it, is
+compiled once per query text into one function per field, kept by the parsed
+nodes. An object completed by it comes out exactly as graphql-core would
+complete it, or not at all: the first value that is not plainly fine (a null
+for non-null, a refused value, a type that does not fit, anything left to the
+normal path) drops the whole object to graphql-core's own completion, which
+then reports the error where it belongs. Nothing is reported twice, but the
+object's resolvers run again, as above.
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
 from django.db.models import Model, QuerySet
@@ -56,6 +70,7 @@ from django.db.models.fields.related_descriptors import (
 from django.db.models.manager import BaseManager
 from django.db.models.query_utils import DeferredAttribute
 from graphql import (
+    FieldNode,
     GraphQLEnumType,
     GraphQLField,
     GraphQLList,
@@ -78,6 +93,9 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 _SLOW = object()
 
 Plan = Callable[[Any], Any]
+# A compiled completion: (value or source, info of the enclosing list) to the
+# completed value, or _SLOW.
+Completion = Callable[[Any, GraphQLResolveInfo[Any]], Any]
 
 _COLUMNS = (DeferredAttribute, ForeignKeyDeferredAttribute)
 
@@ -240,6 +258,164 @@ def value_plan(field: GraphQLField, *, resolvers: bool) -> Plan | None:
     return None
 
 
+def _fits_plainly(object_type: GraphQLObjectType, value: Any, info: Any) -> bool:
+    """graphql-core's `is_type_of` check, passed only by a plain True: anything
+    else (False, an awaitable) is left for graphql-core to decide and report."""
+    is_type_of = object_type.is_type_of
+    if is_type_of is None:
+        return True
+    fits = is_type_of(value, info)
+    if fits is True:
+        return True
+    close = getattr(fits, "close", None)
+    if close is not None and inspect.isawaitable(fits):
+        close()
+    return False
+
+
+class _SelectionPlans:
+    """Compiled selections by object type and the parsed field nodes that select
+    on it (the schema caches parsing, so the same query text brings the same
+    nodes). Bounded; an entry keeps its type and nodes alive so their ids are not
+    reused while it lives. Selections that cannot be compiled are kept as None,
+    so they are not tried again."""
+
+    SIZE = 512
+
+    def __init__(self) -> None:
+        self._entries: dict[
+            tuple[int, tuple[int, ...]],
+            tuple[GraphQLObjectType, tuple[FieldNode, ...], Completion | None],
+        ] = {}
+
+    def get(
+        self, object_type: GraphQLObjectType, nodes: tuple[FieldNode, ...]
+    ) -> Completion | None:
+        key = (id(object_type), tuple(map(id, nodes)))
+        entry = self._entries.get(key)
+        if entry is not None:  # the ids are of objects the entry keeps alive: these
+            return entry[2]
+        plan = _compile_selection(object_type, nodes)
+        if len(self._entries) >= self.SIZE:
+            # another thread may have got there first
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del self._entries[next(iter(self._entries))]
+        self._entries[key] = (object_type, nodes, plan)
+        return plan
+
+
+def _compile_selection(
+    object_type: GraphQLObjectType, nodes: Sequence[FieldNode]
+) -> Completion | None:
+    """One function completing `nodes`' selection on an object of `object_type`
+    (already checked to be one), or None when a field of it needs graphql-core."""
+    grouped: dict[str, list[FieldNode]] = {}
+    for node in nodes:
+        if node.selection_set is None:
+            return None
+        for selection in node.selection_set.selections:
+            if not isinstance(selection, FieldNode) or selection.directives:
+                return None  # fragments and @include/@skip/@defer: graphql-core's
+            grouped.setdefault((selection.alias or selection.name).value, []).append(selection)
+    steps: list[tuple[str, Completion]] = []
+    for response_name, field_nodes in grouped.items():
+        step = _compile_field(object_type, field_nodes)
+        if step is None:
+            return None
+        steps.append((response_name, step))
+
+    def complete(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
+        result: dict[str, Any] = {}
+        for response_name, step in steps:
+            value = step(source, info)
+            if value is _SLOW:
+                return _SLOW
+            result[response_name] = value
+        return result
+
+    return complete
+
+
+def _compile_field(
+    object_type: GraphQLObjectType, field_nodes: list[FieldNode]
+) -> Completion | None:
+    name = field_nodes[0].name.value
+    if any(node.arguments for node in field_nodes):
+        return None
+    if name == "__typename":
+        type_name = object_type.name
+        return lambda source, info: type_name
+    field = object_type.fields.get(name)
+    if field is None:
+        return None
+    read = FastLeafExecutionContext._type_plans(object_type).get(name)
+    if read is not None:
+        leaf_read = read
+        return lambda source, info: leaf_read(source)
+    find = FastLeafExecutionContext._type_value_plans_of(object_type, resolvers=True).get(name)
+    complete = _compile_value(field.type, field_nodes)
+    if find is None or complete is None:
+        return None
+    value_find, value_complete = find, complete
+
+    def step(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
+        value = value_find(source)
+        return _SLOW if value is _SLOW else value_complete(value, info)
+
+    return step
+
+
+def _compile_value(
+    return_type: GraphQLOutputType, field_nodes: list[FieldNode]
+) -> Completion | None:
+    """Completing a value of `return_type` as graphql-core's complete_value would,
+    or None where that takes more than a list, an object or a leaf."""
+    nullable = not isinstance(return_type, GraphQLNonNull)
+    inner = return_type if nullable else cast("GraphQLNonNull[Any]", return_type).of_type
+    if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
+        leaf = inner
+        return lambda value, info: _serialized(leaf, nullable, value)
+    if isinstance(inner, GraphQLObjectType):
+        object_type = inner
+        fields = _selection_plans.get(object_type, tuple(field_nodes))
+        if fields is None:
+            return None
+        selected = fields
+
+        def complete_object(value: Any, info: GraphQLResolveInfo[Any]) -> Any:
+            if value is None:
+                return None if nullable else _SLOW
+            if not _fits_plainly(object_type, value, info):
+                return _SLOW
+            return selected(value, info)
+
+        return complete_object
+    if isinstance(inner, GraphQLList):
+        item = _compile_value(inner.of_type, field_nodes)
+        if item is None:
+            return None
+        complete_item = item
+
+        def complete_list(value: Any, info: GraphQLResolveInfo[Any]) -> Any:
+            if value is None:
+                return None if nullable else _SLOW
+            if type(value) is not list and type(value) is not tuple:
+                return _SLOW  # other iterables: graphql-core's completion decides
+            completed = []
+            for element in value:
+                element_value = complete_item(element, info)
+                if element_value is _SLOW:
+                    return _SLOW
+                completed.append(element_value)
+            return completed
+
+        return complete_list
+    return None  # interfaces and unions resolve their type first
+
+
+_selection_plans = _SelectionPlans()
+
+
 class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, with plain leaf fields read directly and
     loaded relations and parent-only resolvers found without its per-field wrappers."""
@@ -356,6 +532,11 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return _SLOW
         if not self._fits(object_type, value, info):
             return _SLOW
+        compiled = self._compiled(object_type, field_details_list)
+        if compiled is not None:
+            fields = compiled(value, info)
+            if fields is not _SLOW:
+                return fields
         grouped_field_set = self._subfields(object_type, field_details_list)
         if grouped_field_set is None:
             return _SLOW
@@ -364,17 +545,18 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _fits(
         self, object_type: GraphQLObjectType, value: Any, info: GraphQLResolveInfo[Any]
     ) -> bool:
-        """graphql-core's `is_type_of` check, passed only by a plain True: anything
-        else (False, an awaitable) is left for graphql-core to decide and report."""
-        is_type_of = object_type.is_type_of
-        if is_type_of is None:
-            return True
-        fits = is_type_of(value, info)
-        if fits is True:
-            return True
-        if self.is_awaitable(fits):
-            cast("Any", fits).close()
-        return False
+        return _fits_plainly(object_type, value, info)
+
+    def _compiled(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> Completion | None:
+        """The compiled selection for these fields' objects, in a synchronous
+        execution (compiled selections call resolvers in place)."""
+        if not self._sync:
+            return None
+        return _selection_plans.get(
+            object_type, tuple(details.node for details in field_details_list)
+        )
 
     def _subfields(
         self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
@@ -420,12 +602,18 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         for item in value:
             if item is None or self.is_awaitable(item) or not self._fits(object_type, item, info):
                 return _SLOW
+        compiled = self._compiled(object_type, field_details_list)
         grouped_field_set = self._subfields(object_type, field_details_list)
         if grouped_field_set is None:
             return _SLOW
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         for index, item in enumerate(value):
+            if compiled is not None:
+                fields = compiled(item, info)
+                if fields is not _SLOW:
+                    completed.append(fields)
+                    continue
             item_path = path.add_key(index, None)
             try:
                 fields = self.execute_fields(object_type, item, item_path, grouped_field_set, None)
@@ -506,12 +694,18 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return entry[1]
 
     def _type_value_plans(self, object_type: GraphQLObjectType) -> dict[str, Plan | None]:
-        key = (id(object_type), self._sync)
-        entry = self._value_plans.get(key)
+        return self._type_value_plans_of(object_type, resolvers=self._sync)
+
+    @classmethod
+    def _type_value_plans_of(
+        cls, object_type: GraphQLObjectType, *, resolvers: bool
+    ) -> dict[str, Plan | None]:
+        key = (id(object_type), resolvers)
+        entry = cls._value_plans.get(key)
         if entry is None or entry[0] is not object_type:
             plans = {
-                name: value_plan(field, resolvers=self._sync)
+                name: value_plan(field, resolvers=resolvers)
                 for name, field in object_type.fields.items()
             }
-            entry = self._value_plans[key] = (object_type, plans)
+            entry = cls._value_plans[key] = (object_type, plans)
         return entry[1]

@@ -9,13 +9,14 @@ import threading
 from collections import Counter
 from enum import Enum
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 import strawberry
 import strawberry_django
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
 from strawberry.django.context import StrawberryDjangoContext
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -444,3 +445,137 @@ def test_fields_resolved_asynchronously_keep_the_querys_order() -> None:
     assert direct == plain
     assert list(direct["later"]) == ["count", "loud", "name"]
     assert direct["later"] == {"count": 5, "loud": "LATER", "name": "later"}
+
+
+# Compiled selections: a page's objects completed in one pass, or by graphql-core.
+
+SHAPES = """{ challenges {
+  __typename id t: title title
+  author { __typename username } author { displayName role }
+  tags { __typename slug } technologies { name slug }
+} }"""
+
+
+def object_completions(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """The executor's field loop (graphql-core's way of completing an object),
+    counted by the type of the object it completes."""
+    calls: Counter[str] = Counter()
+    original = FastLeafExecutionContext.execute_fields
+
+    def counted(self: Any, parent_type: Any, *args: Any) -> Any:
+        calls[parent_type.name] += 1
+        return original(self, parent_type, *args)
+
+    monkeypatch.setattr(FastLeafExecutionContext, "execute_fields", counted)
+    return calls
+
+
+def test_a_page_of_objects_is_completed_in_one_pass_as_graphql_core_would(
+    thread: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = object_completions(monkeypatch)
+    direct = run(SHAPES)
+    through_compiled = calls.copy()
+
+    calls.clear()
+    monkeypatch.setattr(FastLeafExecutionContext, "_compiled", lambda *args: None)
+    uncompiled = run(SHAPES)
+    monkeypatch.setattr(schema, "execution_context_class", StrawberryGraphQLCoreExecutionContext)
+    plain = run(SHAPES)
+
+    assert direct == uncompiled == plain
+    assert direct["errors"] == []
+    first = direct["data"]["challenges"][1]
+    assert first["__typename"] == "Challenge"
+    assert first["t"] == first["title"] == "Celery tasks fail after ten minutes"
+    assert list(first["author"]) == ["__typename", "username", "displayName", "role"]
+    assert first["tags"] == [{"__typename": "TagRef", "slug": "timeouts"}]
+    # Compiled, only the root's fields took the field loop; otherwise it runs
+    # for every challenge, author and link.
+    assert through_compiled == Counter({"Query": 1})
+    assert calls["Challenge"] == 2
+    assert calls["User"] == 2
+
+
+def test_a_selection_is_compiled_once_for_its_query_text(
+    thread: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nexus.core import graphql_execution
+
+    compiled: list[str] = []
+    original = graphql_execution._compile_selection
+
+    def counted(object_type: Any, nodes: Any) -> Any:
+        compiled.append(object_type.name)
+        return original(object_type, nodes)
+
+    monkeypatch.setattr(graphql_execution, "_compile_selection", counted)
+    monkeypatch.setattr(graphql_execution, "_selection_plans", graphql_execution._SelectionPlans())
+    query = "{ challenges { id author { username } tags { slug } } }"
+
+    first, second = run(query), run(query)
+
+    assert first == second
+    assert sorted(compiled) == ["Challenge", "TagRef", "User"]
+
+
+def test_selections_the_compiler_leaves_alone_answer_as_graphql_core_does(
+    thread: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fragment, a directive and a field with an argument below the page: each
+    # keeps that object (and only that one) on graphql-core's own path.
+    query = """query($yes: Boolean!) {
+      challenges { id ...Named author @include(if: $yes) { username } }
+      me: challenges(limit: 1) { title author { username } }
+    }
+    fragment Named on Challenge { title }"""
+    calls = object_completions(monkeypatch)
+    direct = run(query, yes=True)
+
+    monkeypatch.setattr(schema, "execution_context_class", StrawberryGraphQLCoreExecutionContext)
+    assert direct == run(query, yes=True)
+    assert direct["errors"] == []
+    assert direct["data"]["me"] == [
+        {"title": "Where do migrations run?", "author": {"username": ANY}}
+    ]
+    # the first page's two challenges took the field loop; the second page did not
+    assert calls["Challenge"] == 2
+
+
+def test_an_object_the_compiled_pass_cannot_finish_is_completed_by_graphql_core(
+    posts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # bob's `picky` raises: his whole author object is left to graphql-core,
+    # which reports the error once; ada's is completed in one pass.
+    query = "{ posts { loaded { title author { username picky loud } } } }"
+    calls = object_completions(monkeypatch)
+
+    direct, plain, _ = posts_answers(lambda posts_schema: posts_schema.execute_sync(query))
+
+    assert direct == plain
+    data, errors = direct
+    assert [post["author"] for post in data["posts"]["loaded"]] == [
+        {"username": "ada", "picky": "ada", "loud": "ADA"},
+        {"username": "bob", "picky": None, "loud": "BOB"},
+    ]
+    assert errors == [("Not for b.", ("posts", "loaded", 1, "author", "picky"))]
+    # From the root down to bob's author, each object on the way took the field
+    # loop once; ada's post and author did not.
+    assert calls == Counter({"PostsQuery": 1, "Posts": 1, "ChallengeNode": 1, "PersonNode": 1})
+
+
+def test_compiled_selections_are_bounded() -> None:
+    from nexus.core import graphql_execution
+
+    plans = graphql_execution._SelectionPlans()
+    plans.SIZE = 2
+    user_type = schema._schema.type_map["User"]
+    documents = [parse("{ a { username } }") for _ in range(3)]
+    nodes = [(document.definitions[0].selection_set.selections[0],) for document in documents]  # type: ignore[attr-defined]
+
+    for field_nodes in nodes:
+        assert plans.get(user_type, field_nodes) is not None  # type: ignore[arg-type]
+
+    assert len(plans._entries) == 2
+    kept = [entry[1] for entry in plans._entries.values()]
+    assert kept == nodes[1:]
