@@ -84,6 +84,7 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from strawberry.types.field import StrawberryField
 from strawberry.utils.inspect import in_async_context
 from strawberry_django.fields.field import StrawberryDjangoField
@@ -98,6 +99,7 @@ Plan = Callable[[Any], Any]
 Completion = Callable[[Any, GraphQLResolveInfo[Any]], Any]
 
 _COLUMNS = (DeferredAttribute, ForeignKeyDeferredAttribute)
+_STRAWBERRY_MODULES = ("strawberry.", "strawberry_django.")
 
 
 def _column_reader(attname: str) -> Plan:
@@ -258,14 +260,30 @@ def value_plan(field: GraphQLField, *, resolvers: bool) -> Plan | None:
     return None
 
 
+# Classes whose instances strawberry's own `is_type_of` accepted for a type, by
+# (id of the type, class), the type kept alive beside them.
+_fitting: dict[tuple[int, type], GraphQLObjectType] = {}
+
+
 def _fits_plainly(object_type: GraphQLObjectType, value: Any, info: Any) -> bool:
     """graphql-core's `is_type_of` check, passed only by a plain True: anything
-    else (False, an awaitable) is left for graphql-core to decide and report."""
+    else (False, an awaitable) is left for graphql-core to decide and report.
+
+    Strawberry's and strawberry-django's checks decide by the value's class
+    unless the value was cast to a type (`strawberry.cast`), and cost a few
+    microseconds each (a page has a hundred objects): their answer for an
+    uncast value's class is remembered."""
     is_type_of = object_type.is_type_of
     if is_type_of is None:
         return True
+    key = (id(object_type), type(value))
+    uncast = getattr(value, TYPE_CAST_ATTRIBUTE, None) is None
+    if uncast and key in _fitting:
+        return True
     fits = is_type_of(value, info)
     if fits is True:
+        if uncast and getattr(is_type_of, "__module__", "").startswith(_STRAWBERRY_MODULES):
+            _fitting[key] = object_type
         return True
     close = getattr(fits, "close", None)
     if close is not None and inspect.isawaitable(fits):

@@ -236,6 +236,12 @@ class Posts:
         return list(User.objects.order_by("pk"))  # type: ignore[arg-type]
 
     @strawberry_django.field
+    def castaway(self) -> list[ChallengeNode | None]:
+        # the second challenge cast to another type: its class fits, it does not
+        first, second = Challenge.objects.select_related("author").order_by("pk")
+        return [first, strawberry.cast(PersonNode, second)]  # type: ignore[list-item]
+
+    @strawberry_django.field
     def unloaded(self) -> list[ChallengeNode | None]:
         # no select_related: the relations are read from the database, normally
         return list(Challenge.objects.order_by("pk"))  # type: ignore[arg-type]
@@ -332,6 +338,7 @@ def test_lists_of_objects_that_fail_answer_as_graphql_core_does(posts: None) -> 
       holey { title }
       mistyped { title }
       loaded { title misfit { username } }
+      castaway { title author { username } }
     } }"""
 
     direct, plain, _ = posts_answers(lambda posts_schema: posts_schema.execute_sync(query))
@@ -342,7 +349,12 @@ def test_lists_of_objects_that_fail_answer_as_graphql_core_does(posts: None) -> 
     assert data["posts"]["holey"] is None
     assert data["posts"]["mistyped"] is None
     assert len(data["posts"]["loaded"]) == 2
+    assert data["posts"]["castaway"] == [
+        {"title": "Celery tasks fail after ten minutes", "author": {"username": "ada"}},
+        None,
+    ]
     assert {path for _, path in errors} == {
+        ("posts", "castaway", 1),
         ("posts", "holey", 1),
         ("posts", "mistyped", 0),
         ("posts", "strict", 0, "missing"),
