@@ -189,9 +189,33 @@ def _anonymous_rows() -> QuerySet[Any]:
 
 
 def _rows_visible_to(viewer: Any) -> QuerySet[Any]:
-    return permissions.visible(Challenge.objects.all(), viewer).values(
+    return _rows_for(*permissions.audience(viewer))
+
+
+def _rows_for(audience: permissions.Audience, user_id: int | None) -> QuerySet[Any]:
+    return permissions.visible_to(Challenge.objects.all(), audience, user_id).values(
         *CHALLENGE_ROW_FIELDS, "author_id"
     )
+
+
+def challenge_first_rows(
+    *, viewer: Any, ordering: Sequence[str], count: int
+) -> list[dict[str, Any]]:
+    """The first `count` rows of the unfiltered `challenge_rows` in `ordering`, from
+    SQL composed once per audience, ordering and count: the first page is what
+    most readers open, and composing its query took a sixth of the list."""
+    audience, user_id = permissions.audience(viewer)
+    return _FIRST_ROWS.fetch((audience, tuple(ordering), count), user_id=user_id)
+
+
+def _first_rows(
+    shape: tuple[permissions.Audience, tuple[str, ...], int], user_id: int | None
+) -> QuerySet[Any]:
+    audience, ordering, count = shape
+    return _rows_for(audience, user_id).order_by(*ordering)[:count]
+
+
+_FIRST_ROWS = compiled.CompiledRows(Challenge, _first_rows, "user_id")
 
 
 def link_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

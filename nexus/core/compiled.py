@@ -2,10 +2,11 @@
 
 For the hot reads whose shape never changes (one challenge's thread, say),
 composing the SQL took longer than the database took to answer it. A
-`CompiledQuery` calls its builder once per database connection and shape with
-placeholder arguments, keeps the SQL and where each placeholder landed among
-its parameters, and from then on swaps the arguments in and builds the objects
-as the ORM's own iteration does (`select_related` included).
+`CompiledQuery` (or, for a `values()` queryset, `CompiledRows`) calls its
+builder once per database connection and shape with placeholder arguments,
+keeps the SQL and where each placeholder landed among its parameters, and from
+then on swaps the arguments in and builds the objects (or dicts) as the ORM's
+own iteration does (`select_related` included).
 
 The builder takes the shape first (anything hashable that changes the SQL,
 such as who is reading) and its arguments by name: integers, or lists of them
@@ -30,6 +31,7 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import (  # type: ignore[attr-defined]  # not in the stubs
     ModelIterable,
     RelatedPopulator,
+    ValuesIterable,
     get_related_populators,
 )
 from django.db.models.sql.compiler import SQLCompiler
@@ -54,6 +56,13 @@ class _Plan:
     compiler: SQLCompiler
     converters: dict[int, Any]
     width: int | None  # columns to keep, when ordering added some
+    reader: _Objects | _Rows
+
+
+@dataclass(frozen=True)
+class _Objects:
+    """How a row becomes an instance, as ModelIterable builds it."""
+
     model: type[Model]
     fields: slice
     attnames: list[str]
@@ -61,15 +70,24 @@ class _Plan:
     annotations: dict[str, int]
 
 
-class CompiledQuery(Generic[M]):
+@dataclass(frozen=True)
+class _Rows:
+    """How a row becomes a dict, as ValuesIterable builds it."""
+
+    names: list[str]
+
+
+class _Compiled:
     """`build(shape, **arguments)` composed once per connection, shape and length
     of each list argument. A shape can come from a request (a page size, say), so
     each connection keeps the `max_plans` most recently used plans, not all."""
 
+    iterable_class: type = ModelIterable
+
     def __init__(
         self,
-        model: type[M],
-        build: Callable[..., QuerySet[M]],
+        model: type[Model],
+        build: Callable[..., QuerySet[Any]],
         *arguments: str,
         max_plans: int = 64,
     ) -> None:
@@ -81,8 +99,11 @@ class CompiledQuery(Generic[M]):
             BaseDatabaseWrapper, OrderedDict[Hashable, _Plan]
         ] = weakref.WeakKeyDictionary()
 
-    def fetch(self, shape: Hashable, **arguments: Argument) -> list[M]:
-        """The objects the builder's queryset gives for `shape` and `arguments`."""
+    def _run(
+        self, shape: Hashable, arguments: dict[str, Argument]
+    ) -> tuple[_Plan, Iterable[Any], str] | None:
+        """The plan, its converted rows and the connection's alias; None when the
+        builder's queryset gives nothing for these arguments."""
         if arguments.keys() != set(self._arguments):
             raise TypeError(f"Expected the arguments {self._arguments}, got {tuple(arguments)}.")
         values = {name: _padded(arguments[name]) for name in self._arguments}
@@ -90,7 +111,7 @@ class CompiledQuery(Generic[M]):
             isinstance(value, int) and not _BIGINT_MIN <= value <= _BIGINT_MAX
             for value in values.values()
         ):
-            return []  # as Django finds nothing for an id no column can hold
+            return None  # as Django finds nothing for an id no column can hold
         lengths = tuple(
             len(value) if isinstance(value, list) else None for value in values.values()
         )
@@ -111,7 +132,7 @@ class CompiledQuery(Generic[M]):
             value = values[name]
             params[index] = value if position is None else value[position]  # type: ignore[index]
         if not plan.sql:
-            return []
+            return None
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows: Iterable[Any] = cursor.fetchall()
@@ -119,16 +140,7 @@ class CompiledQuery(Generic[M]):
             rows = [row[: plan.width] for row in rows]
         if plan.converters:
             rows = plan.compiler.apply_converters(rows, plan.converters)
-        alias = connection.alias
-        objects: list[M] = []
-        for row in rows:
-            obj = plan.model.from_db(alias, plan.attnames, row[plan.fields])
-            for populator in plan.populators:
-                populator.populate(row, obj)
-            for name, position in plan.annotations.items():
-                setattr(obj, name, row[position])
-            objects.append(obj)  # type: ignore[arg-type]
-        return objects
+        return plan, rows, connection.alias
 
     def _compose(
         self, connection: BaseDatabaseWrapper, shape: Hashable, lengths: dict[str, int | None]
@@ -143,10 +155,13 @@ class CompiledQuery(Generic[M]):
         queryset = self._build(shape, **placeholders)
         if (
             queryset.model is not self._model
-            or queryset._iterable_class is not ModelIterable
+            or queryset._iterable_class is not self.iterable_class
             or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
         ):
-            raise ValueError(f"A compiled query builds {self._model.__name__} objects only.")
+            raise ValueError(
+                f"This compiled query reads {self._model.__name__} "
+                f"through {self.iterable_class.__name__} only."
+            )
         compiler = queryset.query.get_compiler(connection=connection)
         try:
             sql, params = compiler.as_sql()
@@ -158,12 +173,9 @@ class CompiledQuery(Generic[M]):
                 if value not in where:
                     raise ValueError(f"A placeholder was changed on its way into the SQL: {value}")
                 slots.append((index, *where[value]))
-        select, klass_info = compiler.select, compiler.klass_info
-        assert klass_info is not None  # a model query always has one
-        fields = [column for column, *_ in select[: compiler.col_count]]
+        fields = [column for column, *_ in compiler.select[: compiler.col_count]]
         if compiler.has_composite_fields(fields):
             raise ValueError("A compiled query does not read composite keys.")
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         return _Plan(
             sql=sql,
             params=tuple(params),
@@ -171,12 +183,83 @@ class CompiledQuery(Generic[M]):
             compiler=compiler,
             converters=compiler.get_converters(fields),
             width=compiler.col_count if compiler.has_extra_select else None,
+            reader=self._reader(queryset, compiler, connection),
+        )
+
+    def _reader(
+        self, queryset: QuerySet[Any], compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> _Objects | _Rows:
+        raise NotImplementedError
+
+
+class CompiledQuery(_Compiled, Generic[M]):
+    """Model instances, as the builder's queryset would give them."""
+
+    def __init__(
+        self,
+        model: type[M],
+        build: Callable[..., QuerySet[M]],
+        *arguments: str,
+        max_plans: int = 64,
+    ) -> None:
+        super().__init__(model, build, *arguments, max_plans=max_plans)
+
+    def fetch(self, shape: Hashable, **arguments: Argument) -> list[M]:
+        """The objects the builder's queryset gives for `shape` and `arguments`."""
+        found = self._run(shape, arguments)
+        if found is None:
+            return []
+        plan, rows, alias = found
+        reader = plan.reader
+        assert isinstance(reader, _Objects)
+        objects: list[M] = []
+        for row in rows:
+            obj = reader.model.from_db(alias, reader.attnames, row[reader.fields])
+            for populator in reader.populators:
+                populator.populate(row, obj)
+            for name, position in reader.annotations.items():
+                setattr(obj, name, row[position])
+            objects.append(obj)  # type: ignore[arg-type]
+        return objects
+
+    def _reader(
+        self, queryset: QuerySet[Any], compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> _Objects:
+        select, klass_info = compiler.select, compiler.klass_info
+        assert klass_info is not None  # a model query always has one
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return _Objects(
             model=klass_info["model"],
             fields=slice(start, end),
             attnames=[column.target.attname for column, *_ in select[start:end]],
             populators=get_related_populators(klass_info, select, connection.alias),
             annotations=dict(compiler.annotation_col_map or {}),
         )
+
+
+class CompiledRows(_Compiled):
+    """Dicts, as the builder's `values()` queryset would give them."""
+
+    iterable_class = ValuesIterable
+
+    def fetch(self, shape: Hashable, **arguments: Argument) -> list[dict[str, Any]]:
+        """The rows the builder's queryset gives for `shape` and `arguments`."""
+        found = self._run(shape, arguments)
+        if found is None:
+            return []
+        plan, rows, _ = found
+        reader = plan.reader
+        assert isinstance(reader, _Rows)
+        names = reader.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def _reader(
+        self, queryset: QuerySet[Any], compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> _Rows:
+        query = queryset.query
+        if query.selected:
+            return _Rows(names=list(query.selected))
+        return _Rows(names=[*query.extra_select, *query.values_select, *query.annotation_select])
 
 
 def _placeholder(where: dict[int, tuple[str, int | None]], name: str, position: int | None) -> int:

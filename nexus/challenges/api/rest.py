@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -30,6 +30,7 @@ from nexus.challenges.models import (
 )
 from nexus.core.api.rest import actor, body_object, iso_datetime
 from nexus.core.api.schema import filter_parameters
+from nexus.core.pagination import CursorPagination
 from nexus.knowledge.api.rest import RefSerializer
 
 # --- Serializers ----------------------------------------------------------------------
@@ -344,10 +345,27 @@ class ChallengeListView(generics.ListAPIView[Any]):
         return selectors.challenge_rows(viewer=self.request.user, filters=self.request.query_params)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self._first_page(request)
+        if page is None:
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = selectors.link_rows(list(page or ()))
         zone = timezone.get_current_timezone()
         return self.get_paginated_response([challenge_row_data(row, zone) for row in rows])
+
+    def _first_page(self, request: Request) -> Sequence[Any] | None:
+        """An unfiltered first page from SQL kept for it (`challenge_first_rows`)."""
+        if set(request.query_params) - {"ordering", "page_size"}:
+            return None
+        paginator = self.paginator
+        if not isinstance(paginator, CursorPagination):
+            return None
+        return paginator.first_page(
+            request,
+            self,
+            lambda ordering, count: selectors.challenge_first_rows(
+                viewer=request.user, ordering=ordering, count=count
+            ),
+        )
 
     @extend_schema(
         tags=["challenges"],

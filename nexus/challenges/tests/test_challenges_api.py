@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -844,3 +845,74 @@ def test_each_anonymous_list_reads_afresh_what_its_reader_may_see(
     assert titles(as_user(staff)) == [later.title, hidden.title, shown.title]
     assert titles(api_client) == [later.title, shown.title]
     assert selectors._anonymous_rows()._result_cache is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "ordering=-score", "ordering=last_activity_at", "ordering=score,-created_at&page_size=2"],
+)
+def test_an_unfiltered_first_page_from_kept_sql_is_the_page_the_queryset_gives(
+    api_client, as_user, make_challenge, peer, staff, solve, monkeypatch, query
+):
+    from nexus.challenges import selectors
+    from nexus.challenges.api.rest import ChallengeListView
+    from nexus.core.compiled import CompiledRows
+
+    for n in range(4):
+        challenge = make_challenge(title=f"Celery beat skips task {n}")
+        if n % 2:
+            solve(challenge)
+    hidden = make_challenge(author=peer, title="A challenge staff have hidden")
+    services.content_hide(actor=staff, target="challenge", target_id=hidden.pk, reason="Spam.")
+    readers = {"anonymous": api_client, "author": as_user(peer), "staff": as_user(staff)}
+    composed: list[tuple[str, tuple[str, ...], int]] = []
+    compose = CompiledRows._compose
+    fresh = CompiledRows(Challenge, selectors._first_rows, "user_id")
+    monkeypatch.setattr(selectors, "_FIRST_ROWS", fresh)
+
+    def counted(self: CompiledRows, *args: Any) -> Any:
+        composed.append(args[1])
+        return compose(self, *args)
+
+    monkeypatch.setattr(CompiledRows, "_compose", counted)
+
+    def pages(client):
+        """The first page and the one its `next` link gives, as JSON."""
+        first = client.get(f"{CHALLENGES}?{query}").json()
+        second = client.get(first["next"]).json() if first["next"] else None
+        return first, second
+
+    kept = {name: pages(client) for name, client in readers.items()}
+    again = pages(api_client)
+    monkeypatch.setattr(ChallengeListView, "_first_page", lambda self, request: None)
+    composed_by_kept = len(composed)
+    through_queryset = {name: pages(client) for name, client in readers.items()}
+
+    assert kept == through_queryset
+    assert again == kept["anonymous"]
+    titles = {name: [row["title"] for row in first["results"]] for name, (first, _) in kept.items()}
+    assert hidden.title not in titles["anonymous"]
+    if "page_size" not in query:
+        assert hidden.title in titles["author"]
+        assert hidden.title in titles["staff"]
+    # composed once per audience; the second anonymous page went straight to the SQL
+    assert composed_by_kept == 3
+    assert {audience for audience, _, _ in composed} == {"anonymous", "member", "staff"}
+
+
+def test_a_filtered_or_later_page_takes_the_queryset(api_client, make_challenge, monkeypatch):
+    from nexus.challenges import selectors
+
+    make_challenge(title="Compose network unreachable")
+    make_challenge(title="Flower shows no workers")
+    monkeypatch.setattr(
+        selectors, "challenge_first_rows", lambda **kwargs: pytest.fail("not a first page")
+    )
+
+    first = api_client.get(f"{CHALLENGES}?status=open&page_size=1").json()
+    second = api_client.get(first["next"]).json()
+
+    assert [row["title"] for row in first["results"] + second["results"]] == [
+        "Flower shows no workers",
+        "Compose network unreachable",
+    ]

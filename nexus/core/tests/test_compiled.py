@@ -1,4 +1,5 @@
-"""`CompiledQuery` composes a queryset once and runs it as the ORM would."""
+"""`CompiledQuery` and `CompiledRows` compose a queryset once and run it as the
+ORM would."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from nexus.challenges import services as challenge_services
 from nexus.challenges.models import Challenge, Solution
-from nexus.core.compiled import CompiledQuery
+from nexus.core.compiled import CompiledQuery, CompiledRows
 
 pytestmark = pytest.mark.django_db
 
@@ -173,8 +174,39 @@ def test_a_builder_that_computes_with_a_placeholder_is_refused(challenges):
     ids=["another model", "values", "prefetches"],
 )
 def test_only_model_objects_of_its_model_are_built(challenges, build: Any):
-    with pytest.raises(ValueError, match="Challenge objects only"):
+    with pytest.raises(ValueError, match="reads Challenge through ModelIterable only"):
         CompiledQuery(Challenge, build, "challenge_id").fetch(None, challenge_id=1)
+
+
+def rows_of(shape: str, author_id: int, ids: list[int]) -> QuerySet[Any]:
+    queryset = Challenge.objects.filter(pk__in=ids).values("id", "title", "created_at")
+    if shape == "by-author":
+        queryset = queryset.filter(author_id=author_id)
+    return queryset.annotate(answers=F("solution_count")).order_by("-score", "-id")[:3]
+
+
+def test_rows_are_the_dicts_the_orm_gives_for_values(challenges, user_factory):
+    rows = CompiledRows(Challenge, rows_of, "author_id", "ids")
+    ids = [c.pk for c in challenges]
+    other = challenge_services.challenge_create(
+        actor=user_factory(), data={"title": "Redis drops keys", "body": "Why?"}
+    )
+
+    for shape, author_id in (("all", None), ("by-author", challenges[0].author_id)):
+        found = rows.fetch(shape, author_id=author_id, ids=[*ids, other.pk])
+        assert found == list(rows_of(shape, author_id or 0, [*ids, other.pk]))
+        assert list(found[0]) == ["id", "title", "created_at", "answers"]
+        assert found[0]["created_at"].tzinfo is not None
+    assert rows.fetch("by-author", author_id=other.author_id, ids=ids) == []
+    assert rows.fetch("all", author_id=None, ids=[2**64]) == []
+
+
+def test_rows_want_a_values_queryset(challenges):
+    def build(shape: None, challenge_id: int) -> QuerySet[Challenge]:
+        return Challenge.objects.filter(pk=challenge_id)
+
+    with pytest.raises(ValueError, match="reads Challenge through ValuesIterable only"):
+        CompiledRows(Challenge, build, "challenge_id").fetch(None, challenge_id=1)
 
 
 def test_it_wants_exactly_its_arguments():
