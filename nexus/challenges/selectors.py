@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import (
     Case,
     Exists,
@@ -21,9 +22,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    TextField,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from nexus.accounts.models import Profile, User
@@ -361,19 +364,88 @@ def link_refs(challenge_ids: Sequence[int]) -> dict[int, dict[str, list[Any]]]:
     if not refs:
         return refs
     connection = connections[router.db_for_read(Challenge)]
-    built: dict[tuple[str, int], Any] = {}
+    ref = _ref_maker(connection)
     with connection.cursor() as cursor:
         cursor.execute(*_links_query(connection, list(refs)))
         for kind, owner_id, pk, slug, name, _ in cursor.fetchall():
-            ref = built.get((kind, pk))
-            if ref is None:
-                # As a queryset's .only("id", "slug", "name") builds them.
-                model = LINK_MODELS[kind]
-                values = {"id": pk, "slug": slug, "name": name}
-                names = _ref_names(model)
-                ref = rows.instance(model, connection, [values[n] for n in names], names)
-                built[kind, pk] = ref
-            refs[owner_id][kind].append(ref)
+            refs[owner_id][kind].append(ref(kind, pk, slug, name))
+    return refs
+
+
+def _ref_maker(connection: Any) -> Callable[[str, int, str, str], Any]:
+    """A maker of link instances (as a queryset's .only("id", "slug", "name")
+    builds them) that builds each distinct one once."""
+    built: dict[tuple[str, int], Any] = {}
+
+    def ref(kind: str, pk: int, slug: str, name: str) -> Any:
+        found = built.get((kind, pk))
+        if found is None:
+            model = LINK_MODELS[kind]
+            values = {"id": pk, "slug": slug, "name": name}
+            names = _ref_names(model)
+            found = built[kind, pk] = rows.instance(
+                model, connection, [values[n] for n in names], names
+            )
+        return found
+
+    return ref
+
+
+# The annotation `with_page_links` adds.
+PAGE_LINKS = "page_links_json"
+
+
+def with_page_links(queryset: QuerySet[Challenge]) -> QuerySet[Challenge]:
+    """On PostgreSQL, the challenges with their technologies, concepts and tags as
+    one JSON column each (`page_link_refs` reads it): a page and its links in one
+    query where there were two, a round trip less. Elsewhere, unchanged."""
+    if connections[router.db_for_read(Challenge)].vendor != "postgresql":
+        return queryset
+    return queryset.annotate(
+        # The text holds names from the models only, no input.
+        **{PAGE_LINKS: RawSQL(_page_links_sql(), [], output_field=TextField())}  # noqa: S611
+    )
+
+
+@functools.cache
+def _page_links_sql() -> str:
+    """A subquery of the outer challenge's links as JSON [kind, id, slug, name]
+    items, ordered as `link_refs` orders them (each model's order, then slug).
+    Only names from the models go into the text."""
+    quote = connections["default"].ops.quote_name
+    owner = f"{quote(Challenge._meta.db_table)}.{quote(Challenge._meta.pk.column)}"
+    parts = []
+    for links, order in CHALLENGE_LINKS:
+        field = Challenge._meta.get_field(links)
+        assert isinstance(field, ManyToManyField)
+        through = field.remote_field.through._meta  # type: ignore[union-attr]
+        target = LINK_MODELS[links]._meta
+        # IN rather than a join: PostgreSQL then reads each link's row by its key
+        # instead of hashing the whole (small) table once per challenge.
+        parts.append(
+            f"SELECT '{links}' AS kind, t.id, t.slug, t.name, t.{quote(order)} AS sort "  # noqa: S608
+            f"FROM {quote(target.db_table)} t WHERE t.id IN ("
+            f"SELECT l.{quote(field.m2m_reverse_name())} FROM {quote(through.db_table)} l "
+            f"WHERE l.{quote(field.m2m_column_name())} = {owner})"
+        )
+    return (
+        "(SELECT json_agg(json_build_array(kind, id, slug, name) ORDER BY sort, slug)::text "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(parts)}) links)"
+    )
+
+
+def page_link_refs(challenges: Sequence[Challenge]) -> dict[int, dict[str, list[Any]]] | None:
+    """Each challenge's technologies, concepts and tags, as `link_refs` gives them,
+    from the column `with_page_links` added; None if the challenges have none."""
+    if not challenges or PAGE_LINKS not in challenges[0].__dict__:
+        return None
+    ref = _ref_maker(connections[challenges[0]._state.db or DEFAULT_DB_ALIAS])
+    refs: dict[int, dict[str, list[Any]]] = {}
+    for challenge in challenges:
+        kinds: dict[str, list[Any]] = {links: [] for links, _ in CHALLENGE_LINKS}
+        for kind, pk, slug, name in json.loads(challenge.__dict__[PAGE_LINKS] or "[]"):
+            kinds[kind].append(ref(kind, pk, slug, name))
+        refs[challenge.pk] = kinds
     return refs
 
 

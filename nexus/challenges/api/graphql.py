@@ -335,12 +335,15 @@ LINK_FIELDS = frozenset(links for links, _ in selectors.CHALLENGE_LINKS)
 
 
 class _PageLinks:
-    """The technologies, concepts and tags of a page of challenges, read in one
-    query when a link field first asks (never, if the query selects none)."""
+    """The technologies, concepts and tags of a page of challenges: those that
+    came with the page (`selectors.with_page_links`), else read in one query when
+    a link field first asks (never, if the query selects none)."""
 
-    def __init__(self, challenge_ids: list[int]) -> None:
+    def __init__(
+        self, challenge_ids: list[int], refs: dict[int, dict[str, list[Any]]] | None = None
+    ) -> None:
         self._challenge_ids = challenge_ids
-        self._refs: dict[int, dict[str, list[Any]]] | None = None
+        self._refs = refs
 
     def of(self, challenge_id: int, links: str) -> list[Any]:
         if self._refs is None:
@@ -353,6 +356,7 @@ class _PageShape:
     node: FieldNode
     deferred_loading: Any
     select_related: Any
+    links: bool  # whether the selection asks for technologies, concepts or tags
     # The unfiltered first pages of this selection, by audience, ordering and size.
     first_pages: compiled.CompiledQuery[Challenge]
 
@@ -383,7 +387,9 @@ class _PageShapes:
         self._shapes.move_to_end(id(node))
         return entry
 
-    def remember(self, node: FieldNode, page: QuerySet[Any], optimized: QuerySet[Any]) -> None:
+    def remember(
+        self, node: FieldNode, page: QuerySet[Any], optimized: QuerySet[Any], *, links: bool
+    ) -> None:
         if optimized.query.annotations.keys() != page.query.annotations.keys():
             return
         if _may_vary(node):
@@ -397,24 +403,26 @@ class _PageShapes:
             audience, ordering, limit = key
             visible = selectors.challenges_visible_to(audience, user_id)
             page = _page(visible, ordering=ordering, limit=limit, offset=0)
-            return _PageShapes.apply(_outer(page), (deferred, select_related))
+            return _PageShapes.apply(_outer(page), (deferred, select_related, links))
 
         self._shapes[id(node)] = _PageShape(
             node,
             deferred,
             select_related,
+            links,
             compiled.CompiledQuery(Challenge, first_page, "user_id"),
         )
         if len(self._shapes) > self.SIZE:
             self._shapes.popitem(last=False)
 
     @staticmethod
-    def apply(page: QuerySet[Challenge], shape: tuple[Any, Any]) -> QuerySet[Challenge]:
-        # Remembered only when every prefetch was a link one, which `_PageLinks` reads.
+    def apply(page: QuerySet[Challenge], shape: tuple[Any, Any, bool]) -> QuerySet[Challenge]:
+        # Remembered only when every prefetch was a link one: those come with the
+        # page where the database can (`with_page_links`), else `_PageLinks` reads them.
         shaped = page.prefetch_related(None)
         shaped.query.deferred_loading = shape[0]
         shaped.query.select_related = copy.deepcopy(shape[1])
-        return shaped
+        return selectors.with_page_links(shaped) if shape[2] else shaped
 
 
 def _may_vary(node: Node) -> bool:
@@ -441,7 +449,9 @@ def _outer(page: QuerySet[Challenge]) -> QuerySet[Challenge]:
 
 
 def _linked(challenges: list[Challenge]) -> list[Challenge]:
-    page_links = _PageLinks([challenge.pk for challenge in challenges])
+    page_links = _PageLinks(
+        [challenge.pk for challenge in challenges], selectors.page_link_refs(challenges)
+    )
     for challenge in challenges:
         challenge.page_links = page_links  # type: ignore[attr-defined]
     return challenges
@@ -461,9 +471,8 @@ def _with_links(page: QuerySet[Challenge], info: Info[Any, Any]) -> list[Challen
     page = _outer(page)
     shape = _shape_of(info)
     if shape is not None:
-        return _linked(
-            list(_PageShapes.apply(page, (shape.deferred_loading, shape.select_related)))
-        )
+        shaped = (shape.deferred_loading, shape.select_related, shape.links)
+        return _linked(list(_PageShapes.apply(page, shaped)))
     nodes = info._raw_info.field_nodes
     optimized = optimize(page, info)
     lookups = optimized._prefetch_related_lookups  # type: ignore[attr-defined]
@@ -476,7 +485,7 @@ def _with_links(page: QuerySet[Challenge], info: Info[Any, Any]) -> list[Challen
         return list(optimized)
     # No prefetch left (links only, or none at all: a selection of columns).
     if not kept and len(nodes) == 1:
-        _page_shapes.remember(nodes[0], page, optimized)
+        _page_shapes.remember(nodes[0], page, optimized, links=bool(lookups))
     return _linked(list(optimized.prefetch_related(None).prefetch_related(*kept)))
 
 

@@ -914,6 +914,7 @@ def test_the_challenge_list_costs_the_same_queries_for_three_or_nine_challenges(
             body = data(gql(client, CHALLENGE_LIST, as_user=learner))
         return len(body["challenges"]), len(queries)
 
+    list_queries()  # the selection's shape is remembered on its first request
     add_challenges(3)
     three, queries_for_three = list_queries()
     add_challenges(6)
@@ -944,9 +945,14 @@ def test_the_list_reads_all_links_in_one_query_in_each_models_order(
 
     with CaptureQueriesContext(connection) as queries:
         rows = data(gql(client, FULL_LIST))["challenges"]
+    with CaptureQueriesContext(connection) as remembered:
+        again = data(gql(client, FULL_LIST))["challenges"]
 
     # the page, then every technology, concept, tag and nothing more
     assert len(queries) == 2
+    # once the selection is remembered, PostgreSQL reads the links with the page
+    assert again == rows
+    assert len(remembered) == (1 if connection.vendor == "postgresql" else 2)
     newest, oldest = rows
     assert newest["id"] == second.pk
     assert oldest["id"] == first.pk
@@ -1091,7 +1097,9 @@ def test_a_repeated_list_query_reuses_the_optimizers_choice_with_the_same_answer
     again = answer(FULL_LIST)
     # Same text, same parsed node: the optimizer walked the selection once.
     assert optimized == [1]
-    assert again == first
+    assert again[0] == first[0]
+    # Once remembered, PostgreSQL reads the links with the page.
+    assert again[1] == first[1] - (connection.vendor == "postgresql")
     assert first[0]["challenges"][0]["author"]["displayName"]
 
     # Another selection is optimized for itself: its body is loaded with the page.
@@ -1126,10 +1134,13 @@ def test_unfiltered_first_pages_keep_their_sql_and_still_answer_each_viewer(
 
     def ids(viewer, limit=10, ordering="-created_at"):
         variables = {"limit": limit, "ordering": ordering}
+        remembered = bool(optimized)
         with CaptureQueriesContext(connection) as queries:
             body = data(gql(client, query, variables, as_user=viewer))
         if viewer is None:
-            assert len(queries) == 2  # the page, its links
+            # the page, then its links; once remembered, PostgreSQL reads both at once
+            together = remembered and connection.vendor == "postgresql"
+            assert len(queries) == (1 if together else 2)
         return [int(row["id"]) for row in body["challenges"]]
 
     newest_first = [hidden.pk, theirs.pk, mine.pk]
