@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.forms.models import model_to_dict
@@ -216,6 +216,34 @@ def test_an_expired_access_token_gets_401(api_client, learner):
 
     assert_error_shape(response, 401, "token_not_valid")
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_checked_token_is_not_decoded_again_until_it_expires(api_client, learner, monkeypatch):
+    from rest_framework_simplejwt import tokens
+
+    from nexus.accounts import authentication
+
+    token = str(AccessToken.for_user(learner))
+    monkeypatch.setattr(authentication, "_checked", {})
+    checked: list[object] = []
+    init = AccessToken.__init__
+
+    def counted(self, *args, **kwargs):
+        checked.append(args[0] if args else kwargs.get("token"))
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(AccessToken, "__init__", counted)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert api_client.get(ME).status_code == 200
+    assert api_client.get(ME).status_code == 200
+    assert len(checked) == 1
+    # Once its exp has passed it is checked afresh, and refused as simplejwt refuses it.
+    expiry = authentication._checked[token.encode()][1]
+    monkeypatch.setattr(authentication, "_now", lambda: expiry)
+    monkeypatch.setattr(tokens, "aware_utcnow", lambda: datetime.fromtimestamp(expiry, tz=UTC))
+    assert_error_shape(api_client.get(ME), 401, "token_not_valid")
+    assert len(checked) == 2
 
 
 def test_a_tampered_access_token_gets_401(api_client, learner):
