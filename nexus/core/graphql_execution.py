@@ -70,15 +70,20 @@ from django.db.models.fields.related_descriptors import (
 from django.db.models.manager import BaseManager
 from django.db.models.query_utils import DeferredAttribute
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     FieldNode,
+    GraphQLBoolean,
     GraphQLEnumType,
     GraphQLField,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLScalarType,
+    GraphQLString,
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
@@ -151,14 +156,40 @@ def leaf_plan(field: GraphQLField) -> Plan | None:
     else:
         return None
 
+    serialize = _serializer(leaf, nullable)
+
     def plan(source: Any) -> Any:
         try:
             value = read(source)
         except Exception:  # let graphql-core raise it where it locates errors
             return _SLOW
-        return _serialized(leaf, nullable, value)
+        return serialize(value)
 
     return plan
+
+
+def _serializer(leaf: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Plan:
+    """`_serialized` for one leaf type. graphql-core's String, Int and Boolean give
+    back a value of exactly their Python type (an Int within 32 bits) unchanged,
+    so such a value skips the call; anything else goes through it."""
+    if leaf is GraphQLString or leaf is GraphQLBoolean:
+        plain = str if leaf is GraphQLString else bool
+
+        def serialize_plain(value: Any) -> Any:
+            if type(value) is plain:
+                return value
+            return _serialized(leaf, nullable, value)
+
+        return serialize_plain
+    if leaf is GraphQLInt:
+
+        def serialize_int(value: Any) -> Any:
+            if type(value) is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT:
+                return value
+            return _serialized(leaf, nullable, value)
+
+        return serialize_int
+    return lambda value: _serialized(leaf, nullable, value)
 
 
 def _serialized(leaf: GraphQLScalarType | GraphQLEnumType, nullable: bool, value: Any) -> Any:
@@ -222,9 +253,24 @@ def _resolver_caller(definition: StrawberryField) -> Plan | None:
         if parameter is not None
     ]
 
+    # `self` and a parent parameter are both the source: the common shapes are
+    # called without building their arguments each time.
+    parent_name = parent_names[0] if len(parent_names) == 1 else None
+    if with_self and not parent_names:
+        resolve = func
+    elif with_self and parent_name is not None:
+
+        def resolve(source: Any) -> Any:
+            return func(source, **{parent_name: source})
+    else:
+
+        def resolve(source: Any) -> Any:
+            arguments = [source] if with_self else []
+            return func(*arguments, **dict.fromkeys(parent_names, source))
+
     def call(source: Any) -> Any:
         try:
-            value = func(*([source] if with_self else []), **dict.fromkeys(parent_names, source))
+            value = resolve(source)
         except Exception:  # the normal path calls it again, and reports the error
             return _SLOW
         if callable(value) or isinstance(value, BaseManager | QuerySet):
@@ -391,8 +437,8 @@ def _compile_value(
     nullable = not isinstance(return_type, GraphQLNonNull)
     inner = return_type if nullable else cast("GraphQLNonNull[Any]", return_type).of_type
     if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
-        leaf = inner
-        return lambda value, info: _serialized(leaf, nullable, value)
+        serialize = _serializer(inner, nullable)
+        return lambda value, info: serialize(value)
     if isinstance(inner, GraphQLObjectType):
         object_type = inner
         fields = _selection_plans.get(object_type, tuple(field_nodes))

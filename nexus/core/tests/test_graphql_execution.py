@@ -591,3 +591,45 @@ def test_compiled_selections_are_bounded() -> None:
     assert len(plans._entries) == 2
     kept = [entry[1] for entry in plans._entries.values()]
     assert kept == nodes[1:]
+
+
+@strawberry.type
+class Size:
+    count: int
+    label: str
+    ok: bool
+
+
+@strawberry.type
+class SizesQuery:
+    @strawberry.field
+    def sizes(self) -> list[Size | None]:
+        # values of other Python types than the field's: graphql-core converts or
+        # refuses them, and the direct reader must do exactly the same
+        return [
+            Size(count=1, label="one", ok=True),
+            Size(count=True, label=7, ok=1),  # type: ignore[arg-type]
+            Size(count=2**40, label="big", ok=False),
+            Size(count=2.0, label="two", ok=0.0),  # type: ignore[arg-type]
+        ]
+
+
+def test_built_in_scalars_of_other_python_types_answer_as_graphql_core_does() -> None:
+    answers = []
+    for executor in (FastLeafExecutionContext, StrawberryGraphQLCoreExecutionContext):
+        result = strawberry.Schema(query=SizesQuery, execution_context_class=executor).execute_sync(
+            "{ sizes { count label ok } }"
+        )
+        answers.append((result.data, sorted(str(e.path) for e in result.errors or [])))
+
+    direct, plain = answers
+    assert direct == plain
+    assert direct[0] == {
+        "sizes": [
+            {"count": 1, "label": "one", "ok": True},
+            {"count": 1, "label": "7", "ok": True},
+            None,
+            {"count": 2, "label": "two", "ok": False},
+        ]
+    }
+    assert direct[1] == ["['sizes', 2, 'count']"]
