@@ -124,6 +124,30 @@ LINK_MODELS: dict[str, type[Technology | Concept | Tag]] = {
 }
 
 
+@functools.cache
+def _link_tables() -> tuple[tuple[str, str, str, str, str, str], ...]:
+    """For each of a challenge's links: its name, the column its model orders by,
+    and the quoted link table, target table, challenge column and target column."""
+    quote = connections["default"].ops.quote_name
+    tables = []
+    for links, order in CHALLENGE_LINKS:
+        field = Challenge._meta.get_field(links)
+        assert isinstance(field, ManyToManyField)
+        through = field.remote_field.through._meta  # type: ignore[union-attr]
+        target = LINK_MODELS[links]._meta
+        tables.append(
+            (
+                links,
+                order,
+                quote(through.db_table),
+                quote(target.db_table),
+                quote(field.m2m_column_name()),
+                quote(field.m2m_reverse_name()),
+            )
+        )
+    return tuple(tables)
+
+
 def _links_sql(count: int, *, authors: int = 0, arrays: bool = False) -> str:
     """One UNION ALL over the three link tables for `count` challenge ids, ordered as
     each model orders itself, and, for `authors` user ids, their names. Written as
@@ -136,17 +160,11 @@ def _links_sql(count: int, *, authors: int = 0, arrays: bool = False) -> str:
     quote = connections["default"].ops.quote_name
     ids = "= ANY(%s::bigint[])" if arrays else f"IN ({', '.join(['%s'] * count)})"
     parts = []
-    for links, order in CHALLENGE_LINKS:
-        field = Challenge._meta.get_field(links)
-        assert isinstance(field, ManyToManyField)
-        through = field.remote_field.through._meta  # type: ignore[union-attr]
-        target = LINK_MODELS[links]._meta
-        source_column = quote(field.m2m_column_name())
-        target_column = quote(field.m2m_reverse_name())
+    for links, order, through, target, source_column, target_column in _link_tables():
         # Only names from the models go into the text; the ids are parameters.
         select = f"SELECT '{links}', l.{source_column}, t.id, t.slug, t.name, t.{quote(order)} "
         parts.append(
-            f"{select}FROM {quote(through.db_table)} l JOIN {quote(target.db_table)} t "
+            f"{select}FROM {through} l JOIN {target} t "
             f"ON t.id = l.{target_column} WHERE l.{source_column} {ids}"
         )
     if authors:
@@ -415,18 +433,13 @@ def _page_links_sql() -> str:
     quote = connections["default"].ops.quote_name
     owner = f"{quote(Challenge._meta.db_table)}.{quote(Challenge._meta.pk.column)}"
     parts = []
-    for links, order in CHALLENGE_LINKS:
-        field = Challenge._meta.get_field(links)
-        assert isinstance(field, ManyToManyField)
-        through = field.remote_field.through._meta  # type: ignore[union-attr]
-        target = LINK_MODELS[links]._meta
+    for links, order, through, target, source_column, target_column in _link_tables():
         # IN rather than a join: PostgreSQL then reads each link's row by its key
         # instead of hashing the whole (small) table once per challenge.
         parts.append(
             f"SELECT '{links}' AS kind, t.id, t.slug, t.name, t.{quote(order)} AS sort "  # noqa: S608
-            f"FROM {quote(target.db_table)} t WHERE t.id IN ("
-            f"SELECT l.{quote(field.m2m_reverse_name())} FROM {quote(through.db_table)} l "
-            f"WHERE l.{quote(field.m2m_column_name())} = {owner})"
+            f"FROM {target} t WHERE t.id IN ("
+            f"SELECT l.{target_column} FROM {through} l WHERE l.{source_column} = {owner})"
         )
     return (
         "(SELECT json_agg(json_build_array(kind, id, slug, name) ORDER BY sort, slug)::text "  # noqa: S608

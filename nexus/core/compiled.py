@@ -77,7 +77,7 @@ class _Rows:
     names: list[str]
 
 
-class _Compiled:
+class _Compiled(Generic[M]):
     """`build(shape, **arguments)` composed once per connection, shape and length
     of each list argument. A shape can come from a request (a page size, say), so
     each connection keeps the `max_plans` most recently used plans, not all."""
@@ -86,7 +86,7 @@ class _Compiled:
 
     def __init__(
         self,
-        model: type[Model],
+        model: type[M],
         build: Callable[..., QuerySet[Any]],
         *arguments: str,
         max_plans: int = 64,
@@ -192,17 +192,8 @@ class _Compiled:
         raise NotImplementedError
 
 
-class CompiledQuery(_Compiled, Generic[M]):
+class CompiledQuery(_Compiled[M]):
     """Model instances, as the builder's queryset would give them."""
-
-    def __init__(
-        self,
-        model: type[M],
-        build: Callable[..., QuerySet[M]],
-        *arguments: str,
-        max_plans: int = 64,
-    ) -> None:
-        super().__init__(model, build, *arguments, max_plans=max_plans)
 
     def fetch(self, shape: Hashable, **arguments: Argument) -> list[M]:
         """The objects the builder's queryset gives for `shape` and `arguments`."""
@@ -237,7 +228,7 @@ class CompiledQuery(_Compiled, Generic[M]):
         )
 
 
-class CompiledRows(_Compiled):
+class CompiledRows(_Compiled[Any]):
     """Dicts, as the builder's `values()` queryset would give them."""
 
     iterable_class = ValuesIterable
