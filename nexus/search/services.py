@@ -18,6 +18,7 @@ post), the editors of a draft (`visible_guides`) or the members of the
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import re
@@ -784,6 +785,46 @@ def _batches(source: Source[Any], batch_size: int) -> Iterator[_Batch]:
         finally:
             # The thread's own database connection (looked up in the thread).
             pool.submit(lambda: connection.close()).result()
+
+
+# The GIN indexes on the documents (this app's migrations create them on
+# PostgreSQL). They take each write directly (`fastupdate = off`, migration
+# 0005): a pending list's merge stalled the write that found it full.
+GIN_INDEXES: Final = (
+    "search_document_vector",
+    "search_document_title_trgm",
+    "search_document_title_vector",
+    "search_document_title_sample",
+)
+
+
+@contextlib.contextmanager
+def bulk_gin_writes() -> Iterator[None]:
+    """For a full rebuild on PostgreSQL: the GIN indexes queue new entries in
+    their pending lists while it loads (merging in bulk is what the lists are
+    for), then take writes directly again, their lists merged."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    _gin_pending_lists(on=True)
+    try:
+        yield
+    finally:
+        _gin_pending_lists(on=False)
+
+
+def _gin_pending_lists(*, on: bool) -> None:
+    setting = "on" if on else "off"
+    with connection.cursor() as cursor:
+        for name in GIN_INDEXES:
+            # Names from this module only.
+            cursor.execute(f"ALTER INDEX IF EXISTS {name} SET (fastupdate = {setting})")
+            if not on:
+                cursor.execute(
+                    "SELECT gin_clean_pending_list(i) FROM to_regclass(%s) AS i "
+                    "WHERE i IS NOT NULL",
+                    [name],
+                )
 
 
 def reindex(

@@ -451,3 +451,35 @@ def test_a_rebuild_outside_a_transaction_prepares_batches_in_a_thread(
 
     assert counts == {"challenge": 5}
     assert len(found(api_client.get(SEARCH_URL, {"q": "threaded", "technology": "docker"}))) == 5
+
+
+def gin_options() -> dict[str, list[str] | None]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
+            [list(services.GIN_INDEXES)],
+        )
+        return dict(cursor.fetchall())
+
+
+def test_the_gin_indexes_take_writes_directly_but_queue_them_during_a_rebuild(
+    write_challenge, monkeypatch
+):
+    from django.core.management import call_command
+
+    direct = {name: ["fastupdate=off"] for name in services.GIN_INDEXES}
+    assert gin_options() == direct
+    write_challenge()
+    during: list[dict[str, list[str] | None]] = []
+    reindex = services.reindex
+
+    def watched(**kwargs):
+        during.append(gin_options())
+        return reindex(**kwargs)
+
+    monkeypatch.setattr(services, "reindex", watched)
+
+    call_command("reindex")
+
+    assert during == [{name: ["fastupdate=on"] for name in services.GIN_INDEXES}]
+    assert gin_options() == direct

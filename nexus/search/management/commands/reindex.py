@@ -40,9 +40,10 @@ class Command(BaseCommand):
             if verbose:
                 self.stdout.write(f"  {kind}: up to id {last_id}")
 
-        counts = services.reindex(
-            kinds=options["kinds"], batch_size=options["batch_size"], progress=progress
-        )
+        with services.bulk_gin_writes():
+            counts = services.reindex(
+                kinds=options["kinds"], batch_size=options["batch_size"], progress=progress
+            )
         for kind, count in counts.items():
             self.stdout.write(f"{kind}: {count} document(s)")
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
