@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
     and the write that finds the list full (4 MB) merges it into the index: at
     a million challenges that write took hundreds of milliseconds while the
     other requests queued behind it, every few thousand posts (a posting p99 of
-    200-430 ms in the benchmark, 95-97 ms without the pending list). The full
+    200-430 ms in the benchmark, 93-109 ms without the pending list). The full
     rebuild (`reindex`) turns the list back on while it loads, where merging in
     bulk is what it is for."""
 
