@@ -1,6 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
 
+from nexus.accounts import services
 from nexus.accounts.models import Cohort, Profile, User
 
 
@@ -32,6 +38,24 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     @admin.display(description="role")
     def role_display(self, obj: User) -> str:
         return obj.role
+
+    # After the profile inline is saved too, so the search document has both.
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[User], formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        services.user_changed(form.instance.pk)
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        user_id = obj.pk
+        super().delete_model(request, obj)
+        services.user_changed(user_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        user_ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for user_id in user_ids:
+            services.user_changed(user_id)
 
 
 @admin.register(Cohort)

@@ -20,7 +20,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from nexus.accounts.models import Cohort, Profile, User, username_validator
-from nexus.core.cache import invalidates
+from nexus.core.cache import bump_on_commit, invalidates
 from nexus.core.errors import AuthenticationFailed, ValidationError
 from nexus.search import services as search_services
 
@@ -153,7 +153,19 @@ def reputation_adjust(*, user_id: int, delta: int) -> None:
         Profile.objects.filter(user_id=user_id).update(reputation=F("reputation") + delta)
 
 
-@invalidates("challenges", "guides", "reference", "leaderboard")
+# The cached pages that show people: authors, mentors, the leaderboard.
+PEOPLE_NAMESPACES = ("challenges", "guides", "reference", "leaderboard")
+
+
+def user_changed(user_id: int) -> None:
+    """After staff edit or remove a person outside the API (the admin), in that
+    transaction: their search document is rewritten (or dropped), and the
+    cached pages that show people move on once it commits."""
+    search_services.index_user(user_id)
+    bump_on_commit(*PEOPLE_NAMESPACES)
+
+
+@invalidates(*PEOPLE_NAMESPACES)
 def profile_update(*, user: User, data: Mapping[str, Any]) -> User:
     """Edit the user's own profile fields.
 

@@ -3,14 +3,39 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from nexus.knowledge import services
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
 
 
+class ReferenceAdmin(admin.ModelAdmin[Any]):
+    """Edits here reach the caches and the search index as the API's do."""
+
+    link: str  # what `services.reference_changed` calls it
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        services.reference_changed(
+            self.link, obj.pk, renamed=change and "name" in form.changed_data
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        services.reference_deleted()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        services.reference_deleted()
+
+
 @admin.register(Technology)
-class TechnologyAdmin(admin.ModelAdmin[Technology]):
+class TechnologyAdmin(ReferenceAdmin):
+    link = "technology"
     list_display = ("name", "slug", "category", "updated_at")
     list_filter = ("category",)
     search_fields = ("name", "slug", "summary")
@@ -19,7 +44,8 @@ class TechnologyAdmin(admin.ModelAdmin[Technology]):
 
 
 @admin.register(Concept)
-class ConceptAdmin(admin.ModelAdmin[Concept]):
+class ConceptAdmin(ReferenceAdmin):
+    link = "concept"
     list_display = ("name", "slug", "updated_at")
     list_filter = ("technologies",)
     search_fields = ("name", "slug", "summary")
@@ -29,7 +55,8 @@ class ConceptAdmin(admin.ModelAdmin[Concept]):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin[Tag]):
+class TagAdmin(ReferenceAdmin):
+    link = "tag"
     list_display = ("name", "slug", "created_at")
     search_fields = ("name", "slug")
 

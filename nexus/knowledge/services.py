@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from nexus.accounts.models import User
-from nexus.core.cache import invalidates
+from nexus.core.cache import bump_on_commit, invalidates
 from nexus.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import render_markdown
 from nexus.core.permissions import is_staff
 from nexus.knowledge import permissions
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
 from nexus.search import services as search_services
+from nexus.search.tasks import index_linked_task
 
 TITLE_MAX = 200
 BODY_MAX = 100_000
@@ -174,7 +175,32 @@ def technology_create(*, actor: User, data: Mapping[str, Any]) -> Technology:
     return technology
 
 
-@invalidates("reference", "guides")
+# Challenges and guides show their technologies', concepts' and tags' names.
+REFERENCE_NAMESPACES = ("reference", "guides", "challenges")
+
+
+def reference_changed(link: str, link_id: int, *, renamed: bool) -> None:
+    """After an edit of technology, concept or tag (`link`) `link_id`, in the
+    caller's transaction: the cached pages that show it move on once it commits,
+    and if its name changed, the search documents that carry the name are
+    rewritten in the background. Also for the admin's edits."""
+    bump_on_commit(*REFERENCE_NAMESPACES)
+    if renamed:
+
+        def rewrite_documents() -> None:
+            index_linked_task.delay(link, link_id)
+
+        # Robust: with the broker down the edit stands; `manage.py reindex` catches up.
+        transaction.on_commit(rewrite_documents, robust=True)
+
+
+def reference_deleted() -> None:
+    """After technologies, concepts or tags are deleted (in the admin): the cached
+    pages that showed them move on once that commits. Search documents keep the
+    names until `manage.py reindex`; their technology filter loses the links at once."""
+    bump_on_commit(*REFERENCE_NAMESPACES)
+
+
 @transaction.atomic
 def technology_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Technology:
     """Edit a technology's fields. Mentors and staff only."""
@@ -184,9 +210,11 @@ def technology_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Tec
         raise NotFound(f"No technology '{slug}'.")
     clean, errors = _reference_fields(data, partial=True, with_category=True)
     _raise_if(errors)
+    renamed = clean.get("name", technology.name) != technology.name
     for field, value in clean.items():
         setattr(technology, field, value)
     _save_unique(technology, {"name": ["A technology with this name or slug exists."]})
+    reference_changed("technology", technology.pk, renamed=renamed)
     return technology
 
 
@@ -205,7 +233,6 @@ def concept_create(*, actor: User, data: Mapping[str, Any]) -> Concept:
     return concept
 
 
-@invalidates("reference", "guides")
 @transaction.atomic
 def concept_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Concept:
     """Edit a concept. Mentors and staff only."""
@@ -216,11 +243,13 @@ def concept_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Concep
     clean, errors = _reference_fields(data, partial=True, with_category=False)
     _raise_if(errors)
     technologies = clean.pop("technologies", None)
+    renamed = clean.get("name", concept.name) != concept.name
     for field, value in clean.items():
         setattr(concept, field, value)
     _save_unique(concept, {"name": ["A concept with this name or slug exists."]})
     if technologies is not None:
         concept.technologies.set(technologies)
+    reference_changed("concept", concept.pk, renamed=renamed)
     return concept
 
 

@@ -5,8 +5,10 @@ The writing services of the other apps call `index_guide`, `index_challenge`,
 inside their transaction, so a search never finds what its reader may no
 longer see. Each call reads the object again and upserts its document, or
 removes it when the object is gone, deleted or inactive; it never fails
-because a document is missing. `reindex` rebuilds everything in batches (after
-bulk loads that bypass the services, or a change of what a document holds).
+because a document is missing. `index_linked` rewrites, in batches, the
+documents that carry a renamed technology's, concept's or tag's name (a task).
+`reindex` rebuilds everything in batches (after bulk loads that bypass the
+services, or a change of what a document holds).
 
 Who may see a document is worked out here, from the owning app's rules: an
 anonymous reader (`everyone`), anyone signed in (`members`: public channel
@@ -738,6 +740,37 @@ def index_message(message_id: int) -> None:
 def index_user(user_id: int) -> None:
     """Bring a person's document up to date: registered, profile edited, deactivated."""
     _refresh(USERS, [user_id])
+
+
+# The link fields, on guides and challenges, of what `index_linked` takes; a
+# solution's document carries its challenge's technologies and tags, not concepts.
+LINK_FIELDS: Final = {"technology": "technologies", "concept": "concepts", "tag": "tags"}
+
+
+def index_linked(link: str, link_id: int, *, batch_size: int = REINDEX_BATCH) -> int:
+    """Rewrite the documents that carry the name of technology, concept or tag
+    (`link`) `link_id`: its guides, its challenges and, but for a concept, their
+    solutions. After a rename, in batches of `batch_size`, each in a transaction
+    of its own (a technology can have a hundred thousand challenges). Returns
+    how many objects were read. Raises ValueError for an unknown `link`.
+    """
+    if link not in LINK_FIELDS:
+        raise ValueError(f"Unknown link: {link}.")
+    field = LINK_FIELDS[link]
+    linked: list[tuple[Source[Any], QuerySet[Any]]] = [
+        (GUIDES, Guide.objects.filter(**{field: link_id})),
+        (CHALLENGES, Challenge.objects.filter(**{field: link_id})),
+    ]
+    if link != "concept":
+        linked.append((SOLUTIONS, Solution.objects.filter(**{f"challenge__{field}": link_id})))
+    read = 0
+    for source, objects in linked:
+        ids = list(objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), batch_size):
+            with transaction.atomic():
+                _refresh(source, ids[start : start + batch_size])
+        read += len(ids)
+    return read
 
 
 # --- Everything -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from nexus.challenges import services as challenge_services
 from nexus.collaboration.services import reviews as review_services
 from nexus.core import cache as nexus_cache
 from nexus.knowledge import services as knowledge_services
+from nexus.knowledge.models import Technology
 from nexus.knowledge.tests.factories import TechnologyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -200,6 +201,22 @@ WRITES: list[tuple[str, str, WritePath, str]] = [
         "Task queue.",
     ),
     (
+        "a renamed technology shows in the challenge list",
+        "/api/v1/challenges/",
+        lambda w: knowledge_services.technology_update(
+            actor=w["mentor"], slug="celery", data={"name": "Celery Five"}
+        ),
+        "Celery Five",
+    ),
+    (
+        "a renamed technology shows in the challenge detail",
+        "/api/v1/challenges/{challenge}/",
+        lambda w: knowledge_services.technology_update(
+            actor=w["mentor"], slug="celery", data={"name": "Celery Five"}
+        ),
+        "Celery Five",
+    ),
+    (
         "a new technology shows in the list",
         "/api/v1/technologies/",
         lambda w: knowledge_services.technology_create(
@@ -269,6 +286,47 @@ def test_every_write_path_is_seen_by_the_next_anonymous_read(
 
     after, _ = fetch(client, page)
     assert expected in after.decode(), case
+
+
+def test_edits_in_the_admin_are_seen_by_the_next_anonymous_read(client, world, user_factory):
+    list_url, author = "/api/v1/challenges/", world["author"]
+    fetch(client, list_url)
+    assert fetch(client, list_url)[1] == "hit"
+    staff = Client()
+    staff.force_login(user_factory(username="root-one", is_staff=True, is_superuser=True))
+    celery = Technology.objects.get(slug="celery")
+
+    renamed = staff.post(
+        f"/admin/knowledge/technology/{celery.pk}/change/",
+        {"name": "Celery Five", "slug": "celery", "category": "messaging", "summary": ""},
+    )
+    assert renamed.status_code == 302, renamed.content
+    assert "Celery Five" in fetch(client, list_url)[0].decode()
+
+    profile = author.profile
+    moved = staff.post(
+        f"/admin/accounts/user/{author.pk}/change/",
+        {
+            "email": author.email,
+            "username": "author-renamed",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "profile-TOTAL_FORMS": "1",
+            "profile-INITIAL_FORMS": "1",
+            "profile-MIN_NUM_FORMS": "0",
+            "profile-MAX_NUM_FORMS": "1",
+            "profile-0-id": str(profile.pk),
+            "profile-0-user": str(author.pk),
+            "profile-0-role": profile.role,
+            "profile-0-track": profile.track,
+            "profile-0-display_name": profile.display_name,
+            "profile-0-timezone": profile.timezone,
+            "profile-0-reputation": str(profile.reputation),
+        },
+    )
+    assert moved.status_code == 302, moved.content
+    assert "author-renamed" in fetch(client, list_url)[0].decode()
 
 
 def test_hiding_a_challenge_removes_it_from_the_cached_list(client, world):

@@ -13,6 +13,7 @@ from nexus.challenges import services as challenge_services
 from nexus.collaboration.models import Message
 from nexus.collaboration.services import channels as channel_services
 from nexus.knowledge import services as knowledge_services
+from nexus.knowledge.tests.factories import ConceptFactory
 from nexus.search import services
 from nexus.search.models import SearchDocument
 
@@ -352,3 +353,75 @@ def test_the_rebuild_command_leaves_the_index_analysed_and_vacuumed(write_challe
     assert pages > 0
     assert visible == pages
     assert tuples >= 1  # analysed: never-analysed tables say -1
+
+
+def test_renaming_a_technology_or_a_concept_rewrites_the_documents_carrying_its_name(
+    learner,
+    other,
+    mentor,
+    write_challenge,
+    write_guide,
+    docker_tech,
+    celery_tech,
+    django_capture_on_commit_callbacks,
+):
+    ConceptFactory.create(name="Networking", slug="networking")
+    linked = write_challenge(technologies=["docker"], concepts=["networking"])
+    unlinked = write_challenge(title="Celery beat runs twice", technologies=["celery"])
+    solution = challenge_services.solution_create(
+        actor=other, challenge_id=linked.pk, data={"body": "Use a user-defined bridge."}
+    )
+    guide = write_guide(technologies=["docker"], status="published")
+    untouched = document("challenge", unlinked.pk).indexed_at
+
+    with django_capture_on_commit_callbacks(execute=True):
+        knowledge_services.technology_update(
+            actor=mentor, slug="docker", data={"name": "Docker Engine"}
+        )
+        knowledge_services.concept_update(
+            actor=mentor, slug="networking", data={"name": "Container networking"}
+        )
+
+    for kind, object_id in [
+        ("challenge", linked.pk),
+        ("solution", solution.pk),
+        ("guide", guide.pk),
+    ]:
+        assert "Docker Engine" in document(kind, object_id).keywords, kind
+    assert "Container networking" in document("challenge", linked.pk).keywords
+    # A solution carries its challenge's technologies and tags, not its concepts.
+    assert "networking" not in document("solution", solution.pk).keywords.lower()
+    assert document("challenge", unlinked.pk).indexed_at == untouched
+
+
+def test_an_edit_that_keeps_the_name_rewrites_no_document(
+    mentor, write_challenge, docker_tech, django_capture_on_commit_callbacks
+):
+    challenge = write_challenge(technologies=["docker"])
+    indexed_at = document("challenge", challenge.pk).indexed_at
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        knowledge_services.technology_update(
+            actor=mentor, slug="docker", data={"summary": "Containers.", "name": "Docker"}
+        )
+
+    assert len(callbacks) == 1  # the cache bump, no rewrite
+    assert document("challenge", challenge.pk).indexed_at == indexed_at
+
+
+def test_linked_documents_are_rewritten_in_batches_and_unknown_links_refused(
+    other, write_challenge, docker_tech
+):
+    challenges = [
+        write_challenge(title=f"Compose fails {n}", technologies=["docker"]) for n in range(3)
+    ]
+    challenge_services.solution_create(
+        actor=other, challenge_id=challenges[0].pk, data={"body": "Pin the version."}
+    )
+    docker_tech.name = "Moby"
+    docker_tech.save()
+
+    assert services.index_linked("technology", docker_tech.pk, batch_size=2) == 4
+    assert all("Moby" in document("challenge", c.pk).keywords for c in challenges)
+    with pytest.raises(ValueError, match="Unknown link"):
+        services.index_linked("cohort", 1)
