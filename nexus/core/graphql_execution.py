@@ -52,6 +52,11 @@ for non-null, a refused value, a type that does not fit, anything left to the
 normal path) drops the whole object to graphql-core's own completion, which
 then reports the error where it belongs. Nothing is reported twice, but the
 object's resolvers run again, as above.
+
+Within a compiled selection, a model column whose loaded value already has
+its scalar's exact Python type (a str for String, a bool for Boolean, an int
+within 32 bits for Int) is put in the answer as it is, without a call: that is
+what its step would give back. Any other value takes the step.
 """
 
 from __future__ import annotations
@@ -97,6 +102,9 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 # What a plan returns when the field must take graphql-core's own path.
 _SLOW = object()
+# A resolver's value of one of these exact types is final as it is: not a
+# manager, queryset, awaitable or callable for strawberry to go on with.
+_FINAL_TYPES = frozenset({list, tuple, str, int, float, bool, type(None)})
 
 Plan = Callable[[Any], Any]
 # A compiled completion: (value or source, info of the enclosing list) to the
@@ -166,6 +174,31 @@ def leaf_plan(field: GraphQLField) -> Plan | None:
         return serialize(value)
 
     return plan
+
+
+def _plain_column(field: GraphQLField | None) -> tuple[str, type] | None:
+    """For a leaf that `leaf_plan` reads as a model column, of a scalar that gives
+    back a value of one exact Python type unchanged (String: str, Boolean: bool,
+    Int: int within 32 bits, as `_serializer` knows them): the column's attname
+    and that type. Else None."""
+    if field is None or field.args:
+        return None
+    definition = field.extensions.get("strawberry-definition")
+    if type(definition) is not StrawberryDjangoField:
+        return None
+    if definition.base_resolver is not None or definition.extensions:
+        return None
+    leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    plain: type | None = None
+    if leaf is GraphQLString:
+        plain = str
+    elif leaf is GraphQLBoolean:
+        plain = bool
+    elif leaf is GraphQLInt:
+        plain = int
+    if plain is None:
+        return None
+    return definition.django_name or definition.python_name, plain
 
 
 def _serializer(leaf: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Plan:
@@ -247,11 +280,14 @@ def _resolver_caller(definition: StrawberryField) -> Plan | None:
         return None
     func = cast("Callable[..., Any]", resolver.wrapped_func)
     with_self = resolver.self_parameter is not None
-    parent_names = [
-        parameter.name
-        for parameter in (resolver.root_parameter, resolver.parent_parameter)
-        if parameter is not None
-    ]
+    # One parameter can be both (`root: strawberry.Parent[...]`): named once.
+    parent_names = list(
+        dict.fromkeys(
+            parameter.name
+            for parameter in (resolver.root_parameter, resolver.parent_parameter)
+            if parameter is not None
+        )
+    )
 
     # `self` and a parent parameter are both the source: the common shapes are
     # called without building their arguments each time.
@@ -273,6 +309,8 @@ def _resolver_caller(definition: StrawberryField) -> Plan | None:
             value = resolve(source)
         except Exception:  # the normal path calls it again, and reports the error
             return _SLOW
+        if type(value) in _FINAL_TYPES:
+            return value
         if callable(value) or isinstance(value, BaseManager | QuerySet):
             return _SLOW  # strawberry-django fetches or optimises these itself
         if inspect.isawaitable(value):
@@ -381,23 +419,52 @@ def _compile_selection(
             if not isinstance(selection, FieldNode) or selection.directives:
                 return None  # fragments and @include/@skip/@defer: graphql-core's
             grouped.setdefault((selection.alias or selection.name).value, []).append(selection)
-    steps: list[tuple[str, Completion]] = []
+    # Per field: its response name, and for a plain column (`_plain_column`) the
+    # attname and the exact type read as it is (else None, None); then its step.
+    entries: list[tuple[str, str | None, type | None, Completion]] = []
     for response_name, field_nodes in grouped.items():
         step = _compile_field(object_type, field_nodes)
         if step is None:
             return None
-        steps.append((response_name, step))
+        column = _plain_column(object_type.fields.get(field_nodes[0].name.value))
+        attname, plain = column if column is not None else (None, None)
+        entries.append((response_name, attname, plain, step))
+    attnames = [attname for _, attname, _, _ in entries if attname is not None]
+    # By class: whether every selected column is read from `__dict__`, as each
+    # step's `_column_reader` decides it.
+    plain_classes: dict[type, bool] = {}
+
+    def columns_of(cls: type) -> bool:
+        plain_classes[cls] = found = issubclass(cls, Model) and all(
+            type(getattr(cls, attname, None)) in _COLUMNS for attname in attnames
+        )
+        return found
 
     def complete(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
+        # A column value of exactly its scalar's own type is what its step would
+        # give back: taken as it is, with no call. Anything else (absent,
+        # deferred, None, another type, an Int beyond 32 bits) takes the step.
+        cls = type(source)
+        columns_read = plain_classes.get(cls)
+        if columns_read is None:
+            columns_read = columns_of(cls)
+        values = source.__dict__ if columns_read else _NO_VALUES
         result: dict[str, Any] = {}
-        for response_name, step in steps:
-            value = step(source, info)
-            if value is _SLOW:
-                return _SLOW
+        for response_name, attname, plain, step in entries:
+            value = values.get(attname, _SLOW)
+            if type(value) is not plain or (
+                plain is int and not GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
+            ):
+                value = step(source, info)
+                if value is _SLOW:
+                    return _SLOW
             result[response_name] = value
         return result
 
     return complete
+
+
+_NO_VALUES: dict[str | None, Any] = {}
 
 
 def _compile_field(

@@ -5,6 +5,7 @@ included, and takes the direct path."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections import Counter
 from enum import Enum
@@ -633,3 +634,64 @@ def test_built_in_scalars_of_other_python_types_answer_as_graphql_core_does() ->
         ]
     }
     assert direct[1] == ["['sizes', 2, 'count']"]
+
+
+class Label(str):
+    pass
+
+
+class Count(int):
+    pass
+
+
+@strawberry_django.type(Challenge)
+class ColumnNode:
+    title: str
+    score: int
+    is_hidden: bool
+
+
+@strawberry.type
+class ColumnsQuery:
+    @strawberry.field
+    def columns(self) -> list[ColumnNode | None]:
+        # model columns holding values of other Python types than their scalar's:
+        # the compiled pass takes only exact types as they are, the rest as
+        # graphql-core would (converted, or refused with an error)
+        made = [
+            Challenge(title="plain", score=1, is_hidden=False),
+            Challenge(title=7, score=True, is_hidden=1),  # type: ignore[misc]
+            Challenge(title=Label("sub"), score=Count(3), is_hidden=False),
+            Challenge(title="big", score=2**40, is_hidden=False),
+            Challenge(title=None, score=2, is_hidden=False),  # type: ignore[misc]
+        ]
+        return made  # type: ignore[return-value]
+
+
+def test_model_columns_of_other_python_types_answer_as_graphql_core_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = object_completions(monkeypatch)
+    answers = []
+    for executor in (FastLeafExecutionContext, StrawberryGraphQLCoreExecutionContext):
+        result = strawberry.Schema(
+            query=ColumnsQuery, execution_context_class=executor
+        ).execute_sync("{ columns { title score isHidden } }")
+        answers.append((result.data, sorted(str(e.path) for e in result.errors or [])))
+
+    direct, plain = answers
+    # as JSON, so True and 1 differ
+    assert json.dumps(direct) == json.dumps(plain)
+    assert direct[0] == {
+        "columns": [
+            {"title": "plain", "score": 1, "isHidden": False},
+            {"title": "7", "score": 1, "isHidden": True},
+            {"title": "sub", "score": 3, "isHidden": False},
+            None,
+            None,
+        ]
+    }
+    assert direct[1] == ["['columns', 3, 'score']", "['columns', 4, 'title']"]
+    # the direct executor's field loop ran for the root and the two refused
+    # objects only: the others were completed in one pass
+    assert calls == Counter({"ColumnsQuery": 1, "ColumnNode": 2})
