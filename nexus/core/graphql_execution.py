@@ -53,10 +53,11 @@ normal path) drops the whole object to graphql-core's own completion, which
 then reports the error where it belongs. Nothing is reported twice, but the
 object's resolvers run again, as above.
 
-Within a compiled selection, a model column whose loaded value already has
-its scalar's exact Python type (a str for String, a bool for Boolean, an int
-within 32 bits for Int) is put in the answer as it is, without a call: that is
-what its step would give back. Any other value takes the step.
+Within a compiled selection, a model column's value is read and serialised
+in the selection's own loop, without the calls of its step; one that already
+has its scalar's exact Python type (a str for String, a bool for Boolean, an
+int within 32 bits for Int) is put in the answer as it is, as the serialiser
+would give it back.
 """
 
 from __future__ import annotations
@@ -107,6 +108,9 @@ _SLOW = object()
 _FINAL_TYPES = frozenset({list, tuple, str, int, float, bool, type(None)})
 
 Plan = Callable[[Any], Any]
+# A leaf read from a model column: (attname, the exact Python type its scalar
+# gives back unchanged or None, the leaf type, nullable).
+_ColumnLeaf = tuple[str, type | None, GraphQLScalarType | GraphQLEnumType, bool]
 # A compiled completion: (value or source, info of the enclosing list) to the
 # completed value, or _SLOW.
 Completion = Callable[[Any, GraphQLResolveInfo[Any]], Any]
@@ -176,11 +180,11 @@ def leaf_plan(field: GraphQLField) -> Plan | None:
     return plan
 
 
-def _plain_column(field: GraphQLField | None) -> tuple[str, type] | None:
-    """For a leaf that `leaf_plan` reads as a model column, of a scalar that gives
-    back a value of one exact Python type unchanged (String: str, Boolean: bool,
-    Int: int within 32 bits, as `_serializer` knows them): the column's attname
-    and that type. Else None."""
+def _column_leaf(field: GraphQLField | None) -> _ColumnLeaf | None:
+    """For a leaf that `leaf_plan` reads as a model column: the column's attname,
+    the exact Python type its scalar gives back unchanged (str for String, bool
+    for Boolean, int within 32 bits for Int, as `_serializer` knows them; else
+    None), the leaf type and whether it is nullable. Else None."""
     if field is None or field.args:
         return None
     definition = field.extensions.get("strawberry-definition")
@@ -188,7 +192,10 @@ def _plain_column(field: GraphQLField | None) -> tuple[str, type] | None:
         return None
     if definition.base_resolver is not None or definition.extensions:
         return None
-    leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    nullable = not isinstance(field.type, GraphQLNonNull)
+    leaf = field.type if nullable else field.type.of_type  # type: ignore[union-attr]
+    if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+        return None
     plain: type | None = None
     if leaf is GraphQLString:
         plain = str
@@ -196,9 +203,7 @@ def _plain_column(field: GraphQLField | None) -> tuple[str, type] | None:
         plain = bool
     elif leaf is GraphQLInt:
         plain = int
-    if plain is None:
-        return None
-    return definition.django_name or definition.python_name, plain
+    return definition.django_name or definition.python_name, plain, leaf, nullable
 
 
 def _serializer(leaf: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Plan:
@@ -419,17 +424,15 @@ def _compile_selection(
             if not isinstance(selection, FieldNode) or selection.directives:
                 return None  # fragments and @include/@skip/@defer: graphql-core's
             grouped.setdefault((selection.alias or selection.name).value, []).append(selection)
-    # Per field: its response name, and for a plain column (`_plain_column`) the
-    # attname and the exact type read as it is (else None, None); then its step.
-    entries: list[tuple[str, str | None, type | None, Completion]] = []
+    # Per field: its response name, its column (`_column_leaf`) or None, its step.
+    entries: list[tuple[str, _ColumnLeaf | None, Completion]] = []
     for response_name, field_nodes in grouped.items():
         step = _compile_field(object_type, field_nodes)
         if step is None:
             return None
-        column = _plain_column(object_type.fields.get(field_nodes[0].name.value))
-        attname, plain = column if column is not None else (None, None)
-        entries.append((response_name, attname, plain, step))
-    attnames = [attname for _, attname, _, _ in entries if attname is not None]
+        column = _column_leaf(object_type.fields.get(field_nodes[0].name.value))
+        entries.append((response_name, column, step))
+    attnames = [column[0] for _, column, _ in entries if column is not None]
     # By class: whether every selected column is read from `__dict__`, as each
     # step's `_column_reader` decides it.
     plain_classes: dict[type, bool] = {}
@@ -441,23 +444,27 @@ def _compile_selection(
         return found
 
     def complete(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
-        # A column value of exactly its scalar's own type is what its step would
-        # give back: taken as it is, with no call. Anything else (absent,
-        # deferred, None, another type, an Int beyond 32 bits) takes the step.
+        # A column's step reads the value from `__dict__` and serialises it: done
+        # here without the calls between. A value of exactly its scalar's own
+        # type is what the serialiser gives back, so it is taken as it is.
         cls = type(source)
         columns_read = plain_classes.get(cls)
         if columns_read is None:
             columns_read = columns_of(cls)
         values = source.__dict__ if columns_read else _NO_VALUES
         result: dict[str, Any] = {}
-        for response_name, attname, plain, step in entries:
-            value = values.get(attname, _SLOW)
-            if type(value) is not plain or (
-                plain is int and not GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
-            ):
+        for response_name, column, step in entries:
+            if column is None:
                 value = step(source, info)
-                if value is _SLOW:
-                    return _SLOW
+            else:
+                attname, plain, leaf, nullable = column
+                value = values.get(attname, _SLOW)
+                if type(value) is not plain or (
+                    plain is int and not GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
+                ):
+                    value = _serialized(leaf, nullable, value)
+            if value is _SLOW:
+                return _SLOW
             result[response_name] = value
         return result
 

@@ -8,6 +8,7 @@ import asyncio
 import json
 import threading
 from collections import Counter
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 from unittest.mock import ANY
@@ -636,6 +637,9 @@ def test_built_in_scalars_of_other_python_types_answer_as_graphql_core_does() ->
     assert direct[1] == ["['sizes', 2, 'count']"]
 
 
+NOON = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+
 class Label(str):
     pass
 
@@ -649,6 +653,8 @@ class ColumnNode:
     title: str
     score: int
     is_hidden: bool
+    duplicate_of_id: int | None
+    created_at: datetime
 
 
 @strawberry.type
@@ -659,11 +665,12 @@ class ColumnsQuery:
         # the compiled pass takes only exact types as they are, the rest as
         # graphql-core would (converted, or refused with an error)
         made = [
-            Challenge(title="plain", score=1, is_hidden=False),
-            Challenge(title=7, score=True, is_hidden=1),  # type: ignore[misc]
-            Challenge(title=Label("sub"), score=Count(3), is_hidden=False),
-            Challenge(title="big", score=2**40, is_hidden=False),
-            Challenge(title=None, score=2, is_hidden=False),  # type: ignore[misc]
+            Challenge(title="plain", score=1, is_hidden=False, created_at=NOON),
+            Challenge(title=7, score=True, is_hidden=1, created_at=NOON, duplicate_of_id=5),  # type: ignore[misc]
+            Challenge(title=Label("sub"), score=Count(3), is_hidden=False, created_at=NOON),
+            Challenge(title="big", score=2**40, is_hidden=False, created_at=NOON),
+            Challenge(title=None, score=2, is_hidden=False, created_at=NOON),  # type: ignore[misc]
+            Challenge(title="when?", score=2, is_hidden=False, created_at="noon"),
         ]
         return made  # type: ignore[return-value]
 
@@ -676,22 +683,40 @@ def test_model_columns_of_other_python_types_answer_as_graphql_core_does(
     for executor in (FastLeafExecutionContext, StrawberryGraphQLCoreExecutionContext):
         result = strawberry.Schema(
             query=ColumnsQuery, execution_context_class=executor
-        ).execute_sync("{ columns { title score isHidden } }")
+        ).execute_sync("{ columns { title score isHidden duplicateOfId createdAt } }")
         answers.append((result.data, sorted(str(e.path) for e in result.errors or [])))
 
     direct, plain = answers
     # as JSON, so True and 1 differ
     assert json.dumps(direct) == json.dumps(plain)
+    noon = NOON.isoformat()
     assert direct[0] == {
         "columns": [
-            {"title": "plain", "score": 1, "isHidden": False},
-            {"title": "7", "score": 1, "isHidden": True},
-            {"title": "sub", "score": 3, "isHidden": False},
+            {
+                "title": "plain",
+                "score": 1,
+                "isHidden": False,
+                "duplicateOfId": None,
+                "createdAt": noon,
+            },
+            {"title": "7", "score": 1, "isHidden": True, "duplicateOfId": 5, "createdAt": noon},
+            {
+                "title": "sub",
+                "score": 3,
+                "isHidden": False,
+                "duplicateOfId": None,
+                "createdAt": noon,
+            },
+            None,
             None,
             None,
         ]
     }
-    assert direct[1] == ["['columns', 3, 'score']", "['columns', 4, 'title']"]
-    # the direct executor's field loop ran for the root and the two refused
+    assert direct[1] == [
+        "['columns', 3, 'score']",
+        "['columns', 4, 'title']",
+        "['columns', 5, 'createdAt']",
+    ]
+    # the direct executor's field loop ran for the root and the three refused
     # objects only: the others were completed in one pass
-    assert calls == Counter({"ColumnsQuery": 1, "ColumnNode": 2})
+    assert calls == Counter({"ColumnsQuery": 1, "ColumnNode": 3})
