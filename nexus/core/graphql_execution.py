@@ -148,8 +148,11 @@ def _attribute_reader(name: str) -> Plan:
     return read
 
 
-def leaf_plan(field: GraphQLField) -> Plan | None:
-    """How to read `field` directly, or None when it must be resolved normally."""
+def _direct_leaf(
+    field: GraphQLField,
+) -> tuple[StrawberryField, GraphQLScalarType | GraphQLEnumType, bool] | None:
+    """A leaf field (a scalar or an enum) with no arguments, resolver or field
+    extensions: its definition, leaf type and whether it is nullable. Else None."""
     definition = field.extensions.get("strawberry-definition")
     if field.args or not isinstance(definition, StrawberryField):
         return None
@@ -160,6 +163,15 @@ def leaf_plan(field: GraphQLField) -> Plan | None:
     leaf = return_type if nullable else return_type.of_type  # type: ignore[union-attr]
     if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
         return None
+    return definition, leaf, nullable
+
+
+def leaf_plan(field: GraphQLField) -> Plan | None:
+    """How to read `field` directly, or None when it must be resolved normally."""
+    found = _direct_leaf(field)
+    if found is None:
+        return None
+    definition, leaf, nullable = found
     read: Plan
     if type(definition) is StrawberryDjangoField:
         read = _column_reader(definition.django_name or definition.python_name)
@@ -182,44 +194,34 @@ def leaf_plan(field: GraphQLField) -> Plan | None:
 
 def _column_leaf(field: GraphQLField | None) -> _ColumnLeaf | None:
     """For a leaf that `leaf_plan` reads as a model column: the column's attname,
-    the exact Python type its scalar gives back unchanged (str for String, bool
-    for Boolean, int within 32 bits for Int, as `_serializer` knows them; else
-    None), the leaf type and whether it is nullable. Else None."""
-    if field is None or field.args:
+    its scalar's plain type (`_plain_type`), the leaf type and whether it is
+    nullable. Else None."""
+    found = _direct_leaf(field) if field is not None else None
+    if found is None:
         return None
-    definition = field.extensions.get("strawberry-definition")
+    definition, leaf, nullable = found
     if type(definition) is not StrawberryDjangoField:
         return None
-    if definition.base_resolver is not None or definition.extensions:
-        return None
-    nullable = not isinstance(field.type, GraphQLNonNull)
-    leaf = field.type if nullable else field.type.of_type  # type: ignore[union-attr]
-    if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
-        return None
-    plain: type | None = None
+    return definition.django_name or definition.python_name, _plain_type(leaf), leaf, nullable
+
+
+def _plain_type(leaf: GraphQLScalarType | GraphQLEnumType) -> type | None:
+    """The Python type whose values graphql-core's String, Boolean and Int give
+    back unchanged (an Int's only within 32 bits), or None for other leaves."""
     if leaf is GraphQLString:
-        plain = str
-    elif leaf is GraphQLBoolean:
-        plain = bool
-    elif leaf is GraphQLInt:
-        plain = int
-    return definition.django_name or definition.python_name, plain, leaf, nullable
+        return str
+    if leaf is GraphQLBoolean:
+        return bool
+    if leaf is GraphQLInt:
+        return int
+    return None
 
 
 def _serializer(leaf: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Plan:
-    """`_serialized` for one leaf type. graphql-core's String, Int and Boolean give
-    back a value of exactly their Python type (an Int within 32 bits) unchanged,
-    so such a value skips the call; anything else goes through it."""
-    if leaf is GraphQLString or leaf is GraphQLBoolean:
-        plain = str if leaf is GraphQLString else bool
-
-        def serialize_plain(value: Any) -> Any:
-            if type(value) is plain:
-                return value
-            return _serialized(leaf, nullable, value)
-
-        return serialize_plain
-    if leaf is GraphQLInt:
+    """`_serialized` for one leaf type: a value of exactly its `_plain_type` (an
+    Int within 32 bits) skips the call; anything else goes through it."""
+    plain = _plain_type(leaf)
+    if plain is int:
 
         def serialize_int(value: Any) -> Any:
             if type(value) is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT:
@@ -227,6 +229,15 @@ def _serializer(leaf: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Pl
             return _serialized(leaf, nullable, value)
 
         return serialize_int
+    if plain is not None:
+        plain_type = plain
+
+        def serialize_plain(value: Any) -> Any:
+            if type(value) is plain_type:
+                return value
+            return _serialized(leaf, nullable, value)
+
+        return serialize_plain
     return lambda value: _serialized(leaf, nullable, value)
 
 
