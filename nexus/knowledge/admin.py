@@ -76,7 +76,9 @@ class GuideRevisionInline(admin.TabularInline[GuideRevision, Guide]):
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin[Guide]):
     """Guides are edited through the API so every change leaves a revision;
-    the admin shows them and lets staff publish, unpublish or restore."""
+    the admin shows them and lets staff publish, unpublish, relink or restore
+    them. It never deletes one: deleting is the API's soft delete, which keeps
+    the history."""
 
     list_display = ("title", "kind", "status", "author", "revision_count", "deleted_at")
     list_filter = ("kind", "status", "technologies", ("deleted_at", admin.EmptyFieldListFilter))
@@ -100,6 +102,24 @@ class GuideAdmin(admin.ModelAdmin[Guide]):
     filter_horizontal = ("technologies", "concepts", "tags", "co_editors")
     inlines = (GuideRevisionInline,)
     actions = ("restore_deleted",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a guide starts in the API, with its first revision
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: Guide, form: ModelForm[Guide], change: bool
+    ) -> None:
+        obj._counted_before = services.guide_saving_in_admin(obj)  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Guide], formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        services.guide_changed_in_admin(form.instance, form.instance._counted_before)  # type: ignore[attr-defined]
 
     @admin.action(description="Restore the selected deleted guides")
     def restore_deleted(self, request: HttpRequest, queryset: Any) -> None:

@@ -10,7 +10,32 @@ from django.db import models
 from nexus.core.models import TimeStampedModel
 
 
-class Tag(TimeStampedModel):
+class GuideCounted(models.Model):
+    """A technology, concept or tag, with the number of published, live guides
+    that link to it kept as a column, so lists read it rather than count."""
+
+    # Kept by the guide services (`services.recount_guides`), never by a form.
+    guide_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An edit of other fields must not write back a count read before a
+        # concurrent guide write changed it.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "guide_count"
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
+
+class Tag(GuideCounted, TimeStampedModel):
     """A free label, shared by every kind of content in Nexus."""
 
     name = models.CharField(max_length=50)
@@ -23,7 +48,7 @@ class Tag(TimeStampedModel):
         return self.name
 
 
-class Technology(TimeStampedModel):
+class Technology(GuideCounted, TimeStampedModel):
     class Category(models.TextChoices):
         LANGUAGE = "language", "Language"
         FRAMEWORK = "framework", "Framework"
@@ -53,7 +78,7 @@ class Technology(TimeStampedModel):
         return self.name
 
 
-class Concept(TimeStampedModel):
+class Concept(GuideCounted, TimeStampedModel):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField(max_length=2000, blank=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Count, Model, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -253,6 +254,67 @@ def concept_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Concep
     return concept
 
 
+# --- Guide counts ---------------------------------------------------------------
+
+# Link field, the model it links to, and that model's name in the link table.
+# Recounts take their locks in this order, so two guide writes never deadlock.
+COUNTED_LINKS: tuple[tuple[str, type[Technology | Concept | Tag], str], ...] = (
+    ("technologies", Technology, "technology"),
+    ("concepts", Concept, "concept"),
+    ("tags", Tag, "tag"),
+)
+LinkIds = dict[str, set[int]]
+
+
+def counted_links(guide: Guide) -> LinkIds:
+    """Ids of the technologies, concepts and tags (by link field) whose
+    `guide_count` includes this guide as stored: its links if it is published
+    and not deleted, else none."""
+    if guide.status != Guide.Status.PUBLISHED or guide.deleted_at is not None:
+        return {}
+    return {
+        field: set(getattr(guide, field).values_list("pk", flat=True))
+        for field, _, _ in COUNTED_LINKS
+    }
+
+
+def recount_guides(links: Mapping[str, Collection[int]]) -> None:
+    """Set `guide_count` of these technologies, concepts and tags (ids by link
+    field) from their published, live guides. Call in the writing transaction,
+    after the guide and its links are written."""
+    for field, model, name in COUNTED_LINKS:
+        ids = sorted(links.get(field, ()))
+        if not ids:
+            continue
+        # Lock, then count in a second statement: under READ COMMITTED that one
+        # sees the links of a concurrent guide write that committed while we
+        # waited, and a later write waits for ours. NO KEY: inserting a link
+        # only takes a key-share lock, which this one does not wait for.
+        locked = model.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+        list(locked.values_list("pk", flat=True))
+        published = (
+            getattr(Guide, field)
+            .through.objects.filter(
+                **{name: OuterRef("pk")},
+                guide__status=Guide.Status.PUBLISHED,
+                guide__deleted_at__isnull=True,
+            )
+            .order_by()
+            .values(name)
+            .annotate(guides=Count("pk"))
+            .values("guides")
+        )
+        model.objects.filter(pk__in=ids).update(guide_count=Coalesce(Subquery(published), 0))
+
+
+def recount_changed(guide: Guide, before: LinkIds) -> None:
+    """Recount what a write of `guide` changed, given its `counted_links` from before."""
+    after = counted_links(guide)
+    recount_guides(
+        {field: before.get(field, set()) ^ after.get(field, set()) for field, _, _ in COUNTED_LINKS}
+    )
+
+
 # --- Guides ---------------------------------------------------------------------
 
 GUIDE_FIELDS = {
@@ -354,6 +416,7 @@ def guide_create(*, actor: User, data: Mapping[str, Any]) -> Guide:
     guide.save()
     for field, objects in related.items():
         getattr(guide, field).set(objects)
+    recount_changed(guide, {})
     _write_revision(guide, editor=actor, message=message)
     guide.save(update_fields=["current_revision", "revision_count"])
     search_services.index_guide(guide.pk)
@@ -380,6 +443,9 @@ def guide_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Guide:
     guide = _locked_guide(slug)
     permissions.check_can_edit_guide(actor, guide)
     scalars, related = _guide_fields(data, author=guide.author, partial=True)
+    # Publishing, unpublishing or relinking changes the counts on the links.
+    recounts = "status" in scalars or bool(related.keys() - {"co_editors"})
+    counted_before = counted_links(guide) if recounts else {}
     message = scalars.pop("message", "")
     status = scalars.pop("status", None)
     changes_content = any(
@@ -411,6 +477,8 @@ def guide_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Guide:
     guide.save()
     for field, objects in related.items():
         getattr(guide, field).set(objects)
+    if recounts:
+        recount_changed(guide, counted_before)
     search_services.index_guide(guide.pk)
     return guide
 
@@ -472,9 +540,11 @@ def guide_delete(*, actor: User, slug: str) -> None:
     if guide.is_deleted:
         raise NotFound(f"No guide '{slug}'.")
     permissions.check_can_delete_guide(actor, guide)
+    counted_before = counted_links(guide)
     guide.deleted_at = timezone.now()
     guide.deleted_by = actor
     guide.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    recount_changed(guide, counted_before)
     search_services.index_guide(guide.pk)
 
 
@@ -490,8 +560,26 @@ def guide_undelete(*, actor: User, slug: str) -> Guide:
     guide.deleted_at = None
     guide.deleted_by = None
     guide.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    recount_changed(guide, {})
     search_services.index_guide(guide.pk)
     return guide
+
+
+def guide_saving_in_admin(guide: Guide) -> LinkIds:
+    """Before the admin saves an edit of a guide: a first publication is dated as
+    the API dates it. Returns the guide's `counted_links` as stored, for
+    `guide_changed_in_admin`."""
+    _set_status(guide, guide.status)
+    stored = Guide.objects.filter(pk=guide.pk).first()
+    return counted_links(stored) if stored else {}
+
+
+def guide_changed_in_admin(guide: Guide, counted_before: LinkIds) -> None:
+    """After the admin saved a guide's status or links, in its transaction: the
+    counts, the search document and the cached pages follow, as for the API's edits."""
+    recount_changed(guide, counted_before)
+    search_services.index_guide(guide.pk)
+    bump_on_commit("guides", "reference")
 
 
 def _links(errors: Errors, data: Mapping[str, Any]) -> dict[str, list[Any]]:

@@ -312,6 +312,10 @@ class Batch:
     channel_updates: list[tuple[Any, ...]] = field(default_factory=list)
     memberships: list[tuple[Any, ...]] = field(default_factory=list)
     reputation: Counter[int] = field(default_factory=Counter)
+    # Published guides added per technology, concept and tag, by their table.
+    guide_counts: defaultdict[str, Counter[int]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
     compose_seconds: float = 0.0
 
 
@@ -793,7 +797,7 @@ class Loader:
             tags,
         ]
 
-    def _guides(self, count: int) -> list[Table]:
+    def _guides(self, count: int, guide_counts: defaultdict[str, Counter[int]]) -> list[Table]:
         rng, text, sink = self.rng, self.text, self.sink
         guides = self._table(
             Guide,
@@ -852,12 +856,15 @@ class Loader:
                 created,
             )
             revisions.add(revision_id, guide_id, 1, title, body, REVISION_MESSAGE, author, created)
-            for ref in linked_techs:
-                technologies.add(guide_id, ref.id)
-            for ref in linked_concepts:
-                concepts.add(guide_id, ref.id)
-            for ref in linked_tags:
-                tags.add(guide_id, ref.id)
+            for links, model, refs in (
+                (technologies, Technology, linked_techs),
+                (concepts, Concept, linked_concepts),
+                (tags, Tag, linked_tags),
+            ):
+                for ref in refs:
+                    links.add(guide_id, ref.id)
+                    if published:
+                        guide_counts[model._meta.db_table][ref.id] += 1
         return [guides, revisions, technologies, concepts, tags]
 
     def _messages(self, count: int, batch: Batch) -> None:
@@ -931,7 +938,7 @@ class Loader:
         started = time.perf_counter()
         batch = Batch(challenges=size)
         batch.tables += self._challenges(size, batch.reputation)
-        batch.tables += self._guides(guides)
+        batch.tables += self._guides(guides, batch.guide_counts)
         self._messages(messages, batch)
         batch.compose_seconds = time.perf_counter() - started
         return batch
@@ -969,6 +976,11 @@ class Loader:
                 "WHERE user_id = %s",
                 [(delta, user) for user, delta in batch.reputation.items() if delta],
             )
+            for table, counts in sorted(batch.guide_counts.items()):
+                self.sink.execute_many(
+                    f"UPDATE {table} SET guide_count = guide_count + %s WHERE id = %s",  # noqa: S608 -- a model's table
+                    [(count, pk) for pk, count in sorted(counts.items())],
+                )
             if self.report.checked_at_end:
                 # Back to normal before commit, in case an outer transaction goes on.
                 with connection.cursor() as cursor:

@@ -239,6 +239,28 @@ WRITES: list[tuple[str, str, WritePath, str]] = [
         "Retrying Celery tasks",
     ),
     (
+        "a published guide counts on its technology in the list",
+        "/api/v1/technologies/",
+        lambda w: knowledge_services.guide_create(
+            actor=w["peer"],
+            data={
+                "title": "Retrying Celery tasks",
+                "body": "x",
+                "status": "published",
+                "technologies": ["celery"],
+            },
+        ),
+        '"guide_count":1',
+    ),
+    (
+        "a guide linked in an edit counts on its technology",
+        "/api/v1/technologies/",
+        lambda w: knowledge_services.guide_update(
+            actor=w["author"], slug=w["guide"].slug, data={"technologies": ["celery"]}
+        ),
+        '"guide_count":1',
+    ),
+    (
         "a renamed author shows in the list",
         "/api/v1/challenges/",
         lambda w: account_services.profile_update(

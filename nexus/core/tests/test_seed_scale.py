@@ -24,7 +24,7 @@ from nexus.challenges.models import (
 )
 from nexus.collaboration.models import Channel, Membership, Message
 from nexus.core.markdown import render_markdown
-from nexus.knowledge.models import Guide
+from nexus.knowledge.models import Concept, Guide, Tag, Technology
 from nexus.notifications.models import Notification, OutboxEvent
 from nexus.scale import loader
 from nexus.scale.text import paragraph_html
@@ -156,6 +156,24 @@ def test_channels_count_their_messages_and_threads_their_replies():
     for member in Membership.objects.all():
         posted = Message.objects.filter(channel=member.channel, author=member.user)
         assert member.last_read_id == posted.aggregate(Max("id"))["id__max"]
+
+
+def test_technologies_concepts_and_tags_count_their_published_guides():
+    seed()
+    seed(challenges=CHALLENGES * 2)  # a second run adds to the counts
+
+    published = Q(guides__status=Guide.Status.PUBLISHED, guides__deleted_at__isnull=True)
+    models: tuple[type[Technology | Concept | Tag], ...] = (Technology, Concept, Tag)
+    for model in models:
+        rows = list(
+            model.objects.annotate(found=Count("guides", filter=published)).values_list(
+                "slug", "guide_count", "found"
+            )
+        )
+        assert any(kept for _, kept, _ in rows), model.__name__
+        assert [(slug, kept) for slug, kept, _ in rows] == [
+            (slug, found) for slug, _, found in rows
+        ]
 
 
 def test_seeded_html_is_what_render_markdown_makes_of_the_body():

@@ -41,9 +41,7 @@ class TagRefType:
 
 @strawberry_django.type(Tag, name="Tag")
 class TagType(TagRefType):
-    @strawberry_django.field(description="Published guides carrying this tag.")
-    def guide_count(self, root: strawberry.Parent[Tag]) -> int:
-        return root.guide_count  # type: ignore[attr-defined, no-any-return]
+    guide_count: int = strawberry_django.field(description="Published guides carrying this tag.")
 
 
 @strawberry_django.type(
@@ -135,9 +133,7 @@ class TechnologyType:
     created_at: datetime
     updated_at: datetime
 
-    @strawberry_django.field(description="Published guides on this technology.")
-    def guide_count(self, root: strawberry.Parent[Technology]) -> int:
-        return root.guide_count  # type: ignore[attr-defined, no-any-return]
+    guide_count: int = strawberry_django.field(description="Published guides on this technology.")
 
 
 @strawberry_django.type(Technology, name="TechnologyDetail")
@@ -158,9 +154,7 @@ class ConceptType:
     created_at: datetime
     updated_at: datetime
 
-    @strawberry_django.field(description="Published guides on this concept.")
-    def guide_count(self, root: strawberry.Parent[Concept]) -> int:
-        return root.guide_count  # type: ignore[attr-defined, no-any-return]
+    guide_count: int = strawberry_django.field(description="Published guides on this concept.")
 
 
 @strawberry_django.type(Concept, name="ConceptDetail")
