@@ -8,6 +8,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from nexus.accounts.models import User
 from nexus.challenges import selectors, services
 from nexus.challenges.models import Challenge, ModerationAction, Solution, Vote
+from nexus.knowledge import services as knowledge_services
 from nexus.knowledge.tests.factories import TechnologyFactory
 
 pytestmark = pytest.mark.django_db
@@ -974,6 +975,28 @@ def test_the_list_reads_all_links_in_one_query_in_each_models_order(
         "displayName": learner.display_name,
         "role": learner.role,
     }
+
+
+def test_renamed_links_show_in_the_next_list_though_link_instances_are_kept(
+    client, learner, user_factory, celery, monkeypatch
+):
+    mentor = user_factory(username="mentor-one", role="mentor")
+    post_challenge(learner, technologies=["celery"], tags=["queues"])
+    data(gql(client, FULL_LIST))  # the selection is remembered: links come with the page
+    first = data(gql(client, FULL_LIST))["challenges"][0]
+    knowledge_services.technology_update(actor=mentor, slug="celery", data={"name": "Celery 5"})
+
+    renamed = data(gql(client, FULL_LIST))["challenges"][0]
+
+    assert first["technologies"] == [{"slug": "celery", "name": "Celery"}]
+    assert renamed["technologies"] == [{"slug": "celery", "name": "Celery 5"}]
+    # the kept instances are bounded: when full, they start again
+    monkeypatch.setattr(selectors, "BUILT_REFS_MAX", len(selectors._BUILT_REFS))
+    knowledge_services.technology_update(actor=mentor, slug="celery", data={"name": "Celery 6"})
+    again = data(gql(client, FULL_LIST))["challenges"][0]
+    assert again["technologies"] == [{"slug": "celery", "name": "Celery 6"}]
+    assert again["tags"] == [{"slug": "queues", "name": "queues"}]
+    assert len(selectors._BUILT_REFS) == 2
 
 
 def test_a_list_without_links_reads_only_the_page(client, learner, celery):
