@@ -218,9 +218,11 @@ def test_growth_compares_the_smallest_and_largest_scales() -> None:
 
 
 def test_the_report_lists_every_measured_scenario_and_the_machine() -> None:
-    report = run.render_report([scale_result(2000)], {"nproc": "2", "CPU": "Test CPU"})
+    result = scale_result(2000) | {"vacuum_s": 5.2}
+    report = run.render_report([result], {"nproc": "2", "CPU": "Test CPU"})
 
     assert "| nproc | 2 |" in report
+    assert "Vacuumed at 2,000 before measuring: 5.2 s" in report
     assert "### 2,000 challenges" in report
     assert "| list cached | 4,500 | 0.75 |" in report
     assert "detail small" not in report  # counted for queries only
