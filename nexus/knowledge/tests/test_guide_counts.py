@@ -187,45 +187,33 @@ def test_guides_published_at_the_same_time_are_both_counted(learner, mentor, dja
     first_counted, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
+    def publish(author: Any, title: str) -> None:
+        services.guide_create(
+            actor=author,
+            data={"title": title, "body": "x", "status": "published", "technologies": ["django"]},
+        )
+
+    def in_thread(work: Any) -> threading.Thread:
+        def run() -> None:
+            try:
+                work()
+            except BaseException as exc:  # the test asserts there were none
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        return threading.Thread(target=run)
+
     def publish_and_hold() -> None:
-        try:
-            with transaction.atomic():
-                services.guide_create(
-                    actor=learner,
-                    data={
-                        "title": "First",
-                        "body": "x",
-                        "status": "published",
-                        "technologies": ["django"],
-                    },
-                )
-                first_counted.set()
-                release.wait(10)
-        except BaseException as exc:  # reported by the test below
-            errors.append(exc)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            publish(learner, "First")
+            first_counted.set()
+            release.wait(10)
 
-    def publish() -> None:
-        try:
-            services.guide_create(
-                actor=mentor,
-                data={
-                    "title": "Second",
-                    "body": "x",
-                    "status": "published",
-                    "technologies": ["django"],
-                },
-            )
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=publish_and_hold)
+    holder = in_thread(publish_and_hold)
     holder.start()
     assert first_counted.wait(10)
-    second = threading.Thread(target=publish)
+    second = in_thread(lambda: publish(mentor, "Second"))
     second.start()
     deadline = time.monotonic() + 10
     while not _waiting_for_a_lock() and time.monotonic() < deadline:
