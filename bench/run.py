@@ -7,8 +7,9 @@ serves Nexus the production way (gunicorn, 2 sync workers, NEXUS_ENV=production,
 Redis cache, RabbitMQ broker so outbox publishing is real) and loads each
 scenario with wrk: many clients (-t2 -c16) for throughput and p99, then one
 client (-t1 -c1) for the latency a lone reader sees. Every scenario's
-throughput is reported as a share of `/healthz`, the framework's own ceiling
-measured in the same run, so numbers compare across machines.
+throughput is reported as a share of `/healthz`, the framework's own ceiling,
+loaded on the same server just before it, so numbers compare across machines
+and a machine whose speed drifts during the run moves both alike.
 
 SQL queries per request are counted in-process, with Django's test client
 and CaptureQueriesContext, against the same database and settings as the
@@ -40,7 +41,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -321,9 +322,9 @@ def render_table(result: Mapping[str, Any]) -> str:
     lines = [
         f"### {int(result['scale']):,} challenges",
         "",
-        "| scenario | req/s | x /healthz | p50 ms | p99 ms | 1-client p50 ms | "
-        "1-client p95 ms | SQL/req | note |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| scenario | req/s | x /healthz | /healthz req/s just before | p50 ms | p99 ms | "
+        "1-client p50 ms | 1-client p95 ms | SQL/req | note |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for scenario in result["scenarios"].values():
         if scenario.get("count_only"):
@@ -331,10 +332,13 @@ def render_table(result: Mapping[str, Any]) -> str:
         single = scenario.get("single") or {}
         rps = scenario.get("rps")
         share = scenario.get("ratio")
+        ceiling = scenario.get("healthz_rps")
         lines.append(
             f"| {scenario['label']} | {f'{rps:,.0f}' if rps is not None else '-'} | "
-            f"{f'{share:.2f}' if share is not None else '-'} | {_ms(scenario.get('p50_ms'))} | "
-            f"{_ms(scenario.get('p99_ms'))} | {_ms(single.get('p50_ms'))} | "
+            f"{f'{share:.2f}' if share is not None else '-'} | "
+            f"{f'{ceiling:,.0f}' if ceiling is not None else '-'} | "
+            f"{_ms(scenario.get('p50_ms'))} | {_ms(scenario.get('p99_ms'))} | "
+            f"{_ms(single.get('p50_ms'))} | "
             f"{_ms(single.get('p95_ms'))} | {scenario.get('queries', '-')} | "
             f"{scenario.get('note', '')} |"
         )
@@ -866,6 +870,36 @@ def run_wrk(
     return parse_wrk_output(done.stdout)
 
 
+Runner = Callable[..., dict[str, Any]]
+
+
+def measure(
+    scenario: Scenario,
+    ceiling: Scenario,
+    base: str,
+    args: argparse.Namespace,
+    run: Runner = run_wrk,
+) -> None:
+    """Load `scenario` on `base` with many clients, then with one, and take its
+    share of the `ceiling` (/healthz) loaded on the same server just before it.
+    The machine's speed drifts by up to 2x within minutes; one /healthz at the
+    start of a scale made the last scenarios' shares compare the machine then
+    and now as much as the code."""
+    loaded_settings = {
+        "threads": args.threads,
+        "connections": args.connections,
+        "duration": args.duration,
+    }
+    if scenario is not ceiling:
+        scenario.results["healthz_rps"] = run(ceiling, base, **loaded_settings)["rps"]
+    loaded = run(scenario, base, **loaded_settings)
+    single = run(scenario, base, threads=1, connections=1, duration=args.duration)
+    scenario.results.update(loaded)
+    scenario.results["single"] = single
+    beside = loaded["rps"] if scenario is ceiling else scenario.results["healthz_rps"]
+    scenario.results["ratio"] = ratio(loaded["rps"], beside)
+
+
 def run_in_turn(
     entries: Sequence[tuple[str, Scenario, str]], *, rounds: int, seconds: int
 ) -> dict[str, dict[str, Any]]:
@@ -1026,25 +1060,12 @@ def bench_scale(args: argparse.Namespace, scale: int) -> dict[str, Any]:
             for key, counted in count_queries(args, scenarios, cache=cache).items():
                 scenario = next(s for s in scenarios if s.key == key)
                 scenario.results["queries"] = counted["queries"]
-        healthz_rps: float | None = None
+        ceiling = next(s for s in scenarios if s.key == "healthz")
         for scenario in scenarios:
             if scenario.skip or scenario.count_only:
                 continue
-            base = servers[scenario.server].base
             print(f"  {scenario.label}...", flush=True)
-            loaded = run_wrk(
-                scenario,
-                base,
-                threads=args.threads,
-                connections=args.connections,
-                duration=args.duration,
-            )
-            single = run_wrk(scenario, base, threads=1, connections=1, duration=args.duration)
-            scenario.results.update(loaded)
-            scenario.results["single"] = single
-            if scenario.key == "healthz":
-                healthz_rps = loaded["rps"]
-            scenario.results["ratio"] = ratio(loaded["rps"], healthz_rps)
+            measure(scenario, ceiling, servers[scenario.server].base, args)
         paired = [s for s in scenarios if s.key in ("list_uncached", "graphql_list") and not s.skip]
         if len(paired) == 2:
             print("  The REST and GraphQL lists in turn...", flush=True)

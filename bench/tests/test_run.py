@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 import pytest
@@ -73,10 +74,46 @@ def test_ratios_and_growth_need_both_numbers() -> None:
     assert run.growth(0.0, 2.3) is None
 
 
+def test_each_share_is_of_the_healthz_loaded_just_before_it_on_the_same_server() -> None:
+    ceiling = run.Scenario("healthz", "/healthz", "cache", ("/healthz",))
+    listed = run.Scenario("list_cached", "list cached", "cache", ("/api/v1/challenges/",))
+    args = argparse.Namespace(threads=2, connections=16, duration=10)
+    healthz_rps = iter([3000.0, 2000.0])  # the machine slowed down between the two
+    calls: list[tuple[str, str, int]] = []
+
+    def fake_wrk(scenario: run.Scenario, base: str, **load: int) -> dict[str, Any]:
+        calls.append((scenario.key, base, load["connections"]))
+        if load["connections"] == 1:
+            return {"rps": 900.0, "p50_ms": 1.0}
+        return {"rps": next(healthz_rps) if scenario.key == "healthz" else 1500.0}
+
+    run.measure(ceiling, ceiling, "http://127.0.0.1:8790", args, run=fake_wrk)
+    run.measure(listed, ceiling, "http://127.0.0.1:8791", args, run=fake_wrk)
+
+    assert calls == [
+        ("healthz", "http://127.0.0.1:8790", 16),
+        ("healthz", "http://127.0.0.1:8790", 1),
+        ("healthz", "http://127.0.0.1:8791", 16),
+        ("list_cached", "http://127.0.0.1:8791", 16),
+        ("list_cached", "http://127.0.0.1:8791", 1),
+    ]
+    assert ceiling.results["ratio"] == 1.0
+    assert "healthz_rps" not in ceiling.results
+    assert listed.results["healthz_rps"] == 2000.0
+    assert listed.results["ratio"] == pytest.approx(0.75)  # not 0.5, against the first
+    assert ceiling.results["rps"] == 3000.0  # the ceiling's own row is its own run
+
+
 def scale_result(scale: int, **overrides: Any) -> dict[str, Any]:
     scenarios: dict[str, Any] = {
         "healthz": {"label": "/healthz", "rps": 6000.0, "ratio": 1.0, "queries": 0},
-        "list_cached": {"label": "list cached", "rps": 4500.0, "ratio": 0.75, "queries": 0},
+        "list_cached": {
+            "label": "list cached",
+            "rps": 4500.0,
+            "ratio": 0.75,
+            "healthz_rps": 6100.0,
+            "queries": 0,
+        },
         "list_uncached": {
             "label": "list",
             "rps": 950.0,
@@ -224,7 +261,8 @@ def test_the_report_lists_every_measured_scenario_and_the_machine() -> None:
     assert "| nproc | 2 |" in report
     assert "Vacuumed at 2,000 before measuring: 5.2 s" in report
     assert "### 2,000 challenges" in report
-    assert "| list cached | 4,500 | 0.75 |" in report
+    assert "| list cached | 4,500 | 0.75 | 6,100 |" in report
+    assert "| /healthz | 6,000 | 1.00 | - |" in report
     assert "detail small" not in report  # counted for queries only
     assert "✅ pass" in report
 
