@@ -51,7 +51,7 @@ Bad input, the same on both:
 Every viewer sees only what the owning apps let them read: published guides,
 visible posts and people for everyone; public channel messages for anyone
 signed in; staff everything; drafts for their editors (`visible_guides`),
-private channel messages for members (`readable_channels`), hidden posts for
+private channel messages for members (`joined_private_channel_ids`), hidden posts for
 their authors (as `challenges.permissions.visible` decides, recorded on the
 document when it is written).
 """
@@ -91,8 +91,7 @@ from django.db.models import (
 from django.db.models.expressions import CombinedExpression, RawSQL
 from django.utils.html import escape
 
-from nexus.collaboration.models import Channel
-from nexus.collaboration.permissions import readable_channels
+from nexus.collaboration.permissions import joined_private_channel_ids
 from nexus.core.errors import ValidationError
 from nexus.core.permissions import is_staff
 from nexus.knowledge.models import Guide, Technology
@@ -276,11 +275,10 @@ def _restricted_rules(viewer: Any) -> Q:
     channels they belong to. Each subquery is bounded by the viewer's own drafts
     and channels, so it stays small however large the index grows."""
     drafts = visible_guides(Guide.objects.filter(status=Guide.Status.DRAFT), viewer)
-    private = readable_channels(Channel.objects.filter(kind=Channel.Kind.PRIVATE), viewer)
     return (
         Q(kind__in=(Kind.CHALLENGE, Kind.SOLUTION), reader_id=viewer.pk)
         | Q(kind=Kind.GUIDE, object_id__in=drafts.values("pk"))
-        | Q(kind=Kind.MESSAGE, channel_id__in=private.values("pk"))
+        | Q(kind=Kind.MESSAGE, channel_id__in=joined_private_channel_ids(viewer))
     )
 
 

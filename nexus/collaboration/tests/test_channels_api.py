@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from nexus.collaboration.models import Channel, Membership, Message, MessageRevision, Reaction
+from nexus.collaboration.selectors import channels as channel_selectors
 from nexus.collaboration.services import channels as services
 from nexus.notifications.models import Notification
 
@@ -115,6 +116,17 @@ def test_a_private_channel_is_invisible_to_non_members_until_invited(
     refused = outsider.post(f"{CHANNELS}squad/members/", {"username": third.username})
     assert refused.status_code == 403
     assert not Membership.objects.filter(user=third).exists()
+
+
+def test_the_channel_list_reads_each_channel_once_whatever_its_members(backend, frontend):
+    # Joined to their memberships and made DISTINCT, channels came once per
+    # member, and the unread count's subquery ran for each of those rows: over
+    # ten minutes for one member's list at a million challenges.
+    services.channel_create(actor=backend, data={"name": "Squad", "kind": "private"})
+    sql = str(channel_selectors.channel_list(viewer=frontend).query)
+
+    assert 'JOIN "collaboration_membership"' not in sql
+    assert "DISTINCT" not in sql
 
 
 def test_only_staff_post_announcements_and_they_are_listed_pinned_first(as_user, backend, staff):
