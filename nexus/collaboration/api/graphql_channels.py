@@ -79,7 +79,9 @@ class ChannelType:
         return getattr(root, "member_marker", None) is not None
 
     @strawberry_django.field(
-        description="Messages by others after your read marker; 0 unless you are a member."
+        description="Messages by others after your read marker, counted up to "
+        f"{selectors.UNREAD_COUNT_MAX} (that many means at least that many); 0 unless you are "
+        "a member."
     )
     def unread_count(self, root: strawberry.Parent[Channel]) -> int:
         return getattr(root, "unread_count", 0)

@@ -32,7 +32,12 @@ class ChannelSerializer(serializers.Serializer[Channel]):
     message_count = serializers.IntegerField(read_only=True)
     last_message_at = serializers.DateTimeField(read_only=True, allow_null=True)
     is_member = serializers.SerializerMethodField()
-    unread_count = serializers.IntegerField(read_only=True, help_text="0 unless you are a member.")
+    unread_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Messages by others after your read marker, counted up to "
+        f"{selectors.UNREAD_COUNT_MAX} (that many means at least that many); 0 unless you are "
+        "a member.",
+    )
     created_at = serializers.DateTimeField(read_only=True)
 
     def get_is_member(self, channel: Channel) -> bool:

@@ -129,6 +129,25 @@ def test_the_channel_list_reads_each_channel_once_whatever_its_members(backend, 
     assert "DISTINCT" not in sql
 
 
+def test_unread_counts_stop_at_their_bound(as_user, backend, frontend, nexus_channel, monkeypatch):
+    monkeypatch.setattr(channel_selectors, "UNREAD_COUNT_MAX", 3)
+    services.channel_join(actor=frontend, slug=nexus_channel.slug)
+    posted = [
+        services.message_post(actor=backend, slug=nexus_channel.slug, data={"body": f"m{i}"})
+        for i in range(5)
+    ]
+
+    def unread():
+        listed = as_user(frontend).get(f"{CHANNELS}?page_size=100").json()["results"]
+        return {c["slug"]: c["unread_count"] for c in listed}[nexus_channel.slug]
+
+    assert unread() == 3  # five after the marker, counted up to the bound
+    services.channel_mark_read(actor=frontend, slug=nexus_channel.slug, last_read=posted[2].pk)
+    assert unread() == 2  # under the bound, exact
+    services.message_delete(actor=backend, message_id=posted[4].pk)
+    assert unread() == 1
+
+
 def test_only_staff_post_announcements_and_they_are_listed_pinned_first(as_user, backend, staff):
     services.channel_create(actor=staff, data={"name": "Announcements", "kind": "announcement"})
     assert (
