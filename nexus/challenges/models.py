@@ -56,7 +56,9 @@ class Challenge(TimeStampedModel, Moderated):
     view_count = models.PositiveIntegerField(default=0)
     solution_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
-    last_activity_at = models.DateTimeField(db_index=True)
+    # Indexed by challenge_active (scanned backwards for the oldest first): an
+    # index of its own would be one more written by every answer and comment.
+    last_activity_at = models.DateTimeField()
     current_revision = models.ForeignKey(
         "ChallengeRevision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -117,7 +119,10 @@ class ChallengeRevision(models.Model):
 
 
 class Solution(TimeStampedModel, Moderated):
-    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="solutions")
+    # Indexed by solution_order, which leads with it.
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="solutions", db_index=False
+    )
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="solutions")
     body = models.TextField()
     body_html = models.TextField()
@@ -255,7 +260,8 @@ class ReputationEvent(models.Model):
 
 
 class Follow(models.Model):
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    # Indexed by one_follow_per_user, which leads with it.
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+", db_index=False)
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
 
