@@ -19,7 +19,7 @@ import contextlib
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from django.core.cache import cache as django_cache
 from django.db import IntegrityError, transaction
@@ -358,30 +358,49 @@ ANSWERED_FIELDS = (
 
 
 def _answered_challenge(actor: User, challenge_id: int) -> Challenge:
-    """Count one more solution on the challenge and return it, locked, with
-    `ANSWERED_FIELDS` (the rest deferred). Raises NotFound.
+    """Count one more solution on the challenge, make the actor follow it, and
+    return it, locked, with `ANSWERED_FIELDS` (the rest deferred). Raises NotFound.
 
-    One UPDATE ... RETURNING where a SELECT ... FOR UPDATE and an UPDATE were;
-    the checks come after it, and a refusal rolls the count back with the
-    caller's transaction.
+    One UPDATE ... RETURNING where a SELECT ... FOR UPDATE and an UPDATE were,
+    and on PostgreSQL the follow's INSERT in the same statement; the checks come
+    after it, and a refusal rolls both back with the caller's transaction.
     """
     connection = transaction.get_connection()
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Names from the model; values are parameters.
-            f"UPDATE {quote(Challenge._meta.db_table)} "  # noqa: S608
-            f"SET {quote('solution_count')} = {quote('solution_count')} + 1, "
-            f"{quote('last_activity_at')} = %s WHERE {quote('id')} = %s "
-            f"RETURNING {rows.columns(Challenge, None, connection, ANSWERED_FIELDS)}",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), challenge_id],
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # Names from the model; values are parameters.
+    answered = (
+        f"UPDATE {quote(Challenge._meta.db_table)} "  # noqa: S608
+        f"SET {quote('solution_count')} = {quote('solution_count')} + 1, "
+        f"{quote('last_activity_at')} = %s WHERE {quote('id')} = %s "
+        f"RETURNING {rows.columns(Challenge, None, connection, ANSWERED_FIELDS)}"
+    )
+    folds_follow = connection.vendor == "postgresql"  # SQLite has no INSERT in WITH
+    if folds_follow:
+        answered = (
+            f"WITH answered AS ({answered}), followed AS ({_FOLLOW_SQL} FROM answered "  # noqa: S608
+            f"ON CONFLICT DO NOTHING) SELECT * FROM answered"
         )
+    with connection.cursor() as cursor:
+        cursor.execute(answered, [now, challenge_id, *([actor.pk, now] if folds_follow else [])])
         row = cursor.fetchone()
     if row is None:
         raise NotFound(f"No challenge {challenge_id}.")
     challenge = rows.instance(Challenge, connection, row, ANSWERED_FIELDS)
     permissions.check_can_view(actor, challenge, "challenge")
+    if not folds_follow:
+        _follow(actor, challenge)
     return challenge
+
+
+# The follow of `_answered_challenge`: the user and the time are parameters, the
+# challenge the answered row's id. Names from the model.
+_FOLLOW_COLUMNS: Final = [
+    Follow._meta.get_field(name).column for name in ("user", "challenge", "created_at")
+]
+_FOLLOW_SQL: Final = (
+    f"INSERT INTO {Follow._meta.db_table} ({', '.join(_FOLLOW_COLUMNS)}) SELECT %s, id, %s"
+)
 
 
 def _follow(user: User, challenge: Challenge) -> None:
@@ -413,7 +432,6 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
         challenge=challenge, author=actor, body=body, body_html=render_markdown(body)
     )
     rows.insert(solution, transaction.get_connection())
-    _follow(actor, challenge)
     events.record(
         "solution.created", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk
     )

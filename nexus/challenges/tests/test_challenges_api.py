@@ -248,17 +248,17 @@ def test_a_posted_solution_is_answered_as_a_read_shows_it(as_user, learner, peer
 
 
 @pytest.mark.postgres
-def test_posting_a_solution_takes_nine_statements(
+def test_posting_a_solution_takes_eight_statements(
     as_user, peer, make_challenge, django_assert_num_queries
 ):
-    """The user (with profile), the savepoint, the counted and locked challenge,
-    the solution, the follow, the outbox event, the challenge's links for the
-    search document, the document with its links, the savepoint's release. The
-    event's publish runs after commit, which a test's transaction never reaches."""
+    """The user (with profile), the savepoint, the counted and locked challenge
+    with the follow, the solution, the outbox event, the challenge's links for
+    the search document, the document with its links, the savepoint's release.
+    The event's publish runs after commit, which a test's transaction never reaches."""
     challenge = make_challenge()
     client = as_user(peer)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.post(challenge_url(challenge, "solutions/"), {"body": "Chunk it."})
 
     assert response.status_code == 201
@@ -266,11 +266,11 @@ def test_posting_a_solution_takes_nine_statements(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_in_relay_mode_posting_a_solution_takes_nine_statements_and_only_notifies_the_relay(
+def test_in_relay_mode_posting_a_solution_takes_eight_statements_and_only_notifies_the_relay(
     as_user, peer, make_challenge, settings, django_assert_num_queries
 ):
     """OUTBOX_RELAY: the whole request, its commit and on-commit hooks included, is
-    the nine statements above with BEGIN and COMMIT, the event written and the
+    the eight statements above with BEGIN and COMMIT, the event written and the
     relay notified in one; nothing is published or marked after the commit."""
     settings.NEXUS_OUTBOX_RELAY = True
     challenge = make_challenge()
@@ -280,7 +280,7 @@ def test_in_relay_mode_posting_a_solution_takes_nine_statements_and_only_notifie
     try:
         listener.connection.execute(f"LISTEN {events.RELAY_CHANNEL}")
 
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(8):
             response = client.post(challenge_url(challenge, "solutions/"), {"body": "Chunk it."})
 
         assert response.status_code == 201
@@ -299,8 +299,8 @@ def test_in_relay_mode_posting_a_solution_takes_nine_statements_and_only_notifie
 def test_a_refused_solution_leaves_the_challenge_as_it_was(
     as_user, learner, peer, staff, make_challenge
 ):
-    """Answering counts the solution on the challenge before checking it may;
-    a refusal must roll that count back."""
+    """Answering counts the solution on the challenge, and follows it, before
+    checking it may; a refusal must roll both back."""
     closed = make_challenge()
     services.challenge_close(actor=staff, challenge_id=closed.pk, reason="Off topic")
     hidden = make_challenge(title="A challenge staff will hide")
@@ -326,6 +326,7 @@ def test_a_refused_solution_leaves_the_challenge_as_it_was(
     }
     assert after == before
     assert not Solution.objects.exists()
+    assert not Follow.objects.filter(user=peer).exists()
 
 
 @pytest.mark.parametrize(
