@@ -357,13 +357,17 @@ ANSWERED_FIELDS = (
 )
 
 
-def _answered_challenge(actor: User, challenge_id: int) -> Challenge:
+def _answered_challenge(
+    actor: User, challenge_id: int
+) -> tuple[Challenge, search_services.Links | None]:
     """Count one more solution on the challenge, make the actor follow it, and
-    return it, locked, with `ANSWERED_FIELDS` (the rest deferred). Raises NotFound.
+    return it, locked, with `ANSWERED_FIELDS` (the rest deferred), and the links
+    its solutions' search documents take from it. Raises NotFound.
 
-    One UPDATE ... RETURNING where a SELECT ... FOR UPDATE and an UPDATE were,
-    and on PostgreSQL the follow's INSERT in the same statement; the checks come
-    after it, and a refusal rolls both back with the caller's transaction.
+    One UPDATE ... RETURNING where a SELECT ... FOR UPDATE and an UPDATE were.
+    On PostgreSQL the same statement inserts the follow and reads the links
+    (None elsewhere: the search index reads them). The checks come after it, and
+    a refusal rolls it all back with the caller's transaction.
     """
     connection = transaction.get_connection()
     quote = connection.ops.quote_name
@@ -375,28 +379,31 @@ def _answered_challenge(actor: User, challenge_id: int) -> Challenge:
         f"{quote('last_activity_at')} = %s WHERE {quote('id')} = %s "
         f"RETURNING {rows.columns(Challenge, None, connection, ANSWERED_FIELDS)}"
     )
-    folds_follow = connection.vendor == "postgresql"  # SQLite has no INSERT in WITH
-    if folds_follow:
+    folds = connection.vendor == "postgresql"  # SQLite has no INSERT in WITH
+    if folds:
         answered = (
             f"WITH answered AS ({answered}), followed AS ({_FOLLOW_SQL} FROM answered "  # noqa: S608
-            f"ON CONFLICT DO NOTHING) SELECT * FROM answered"
+            f"ON CONFLICT DO NOTHING) "
+            f"SELECT *, {search_services.solution_links_sql('answered.id')} FROM answered"
         )
     with connection.cursor() as cursor:
-        cursor.execute(answered, [now, challenge_id, *([actor.pk, now] if folds_follow else [])])
+        cursor.execute(answered, [now, challenge_id, *([actor.pk, now] if folds else [])])
         row = cursor.fetchone()
     if row is None:
         raise NotFound(f"No challenge {challenge_id}.")
-    challenge = rows.instance(Challenge, connection, row, ANSWERED_FIELDS)
+    fields = row[: len(ANSWERED_FIELDS)]
+    challenge = rows.instance(Challenge, connection, fields, ANSWERED_FIELDS)
     permissions.check_can_view(actor, challenge, "challenge")
-    if not folds_follow:
+    if not folds:
         _follow(actor, challenge)
-    return challenge
+        return challenge, None
+    return challenge, search_services.solution_links(row[-1])
 
 
 # The follow of `_answered_challenge`: the user and the time are parameters, the
 # challenge the answered row's id. Names from the model.
 _FOLLOW_COLUMNS: Final = [
-    Follow._meta.get_field(name).column for name in ("user", "challenge", "created_at")
+    field.column for field in rows.fields_of(Follow, ("user_id", "challenge_id", "created_at"))
 ]
 _FOLLOW_SQL: Final = (
     f"INSERT INTO {Follow._meta.db_table} ({', '.join(_FOLLOW_COLUMNS)}) SELECT %s, id, %s"
@@ -419,7 +426,7 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
 
     Not on hidden, closed or duplicate challenges. Raises NotFound, ValidationError.
     """
-    challenge = _answered_challenge(actor, challenge_id)
+    challenge, challenge_links = _answered_challenge(actor, challenge_id)
     if challenge.is_hidden:
         raise ValidationError(
             "This challenge is hidden by staff.", errors={"challenge": ["Hidden."]}
@@ -435,7 +442,7 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
     events.record(
         "solution.created", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk
     )
-    search_services.index_solution(solution)
+    search_services.index_solution(solution, challenge_links)
     # Shaped as selectors.solution_get returns one, so both doors can answer with
     # it without reading it back: a new answer has no comments yet.
     solution.visible_comments = []  # type: ignore[attr-defined]

@@ -144,14 +144,16 @@ class Links:
 NO_LINKS: Final = Links({}, {})
 
 
-def _links_sql(model: type[Guide] | type[Challenge], count: int, *, concepts: bool) -> str:
-    """One UNION ALL over the link tables of `model` for `count` ids: technologies
-    (id and name), then concepts (unless `concepts` is False), then tags (names),
-    each in the order they were linked. Written as SQL because composing it with
-    the ORM cost more than the query itself on every write; names come from the
-    models, ids are parameters."""
+def _links_sql(
+    model: type[Guide] | type[Challenge], owners: str, *, concepts: bool, ordered: bool = True
+) -> str:
+    """One UNION ALL over the link tables of `model` for the ids `owners` (SQL:
+    placeholders, or an expression): technologies (id and name), then concepts
+    (unless `concepts` is False), then tags (names), each in the order they were
+    linked (unless `ordered` is False, for a caller that orders them itself).
+    Written as SQL because composing it with the ORM cost more than the query
+    itself on every write; names come from the models, ids are parameters."""
     quote = connection.ops.quote_name
-    ids = ", ".join(["%s"] * count)
     relations = ("technologies", "concepts", "tags") if concepts else ("technologies", "tags")
     parts = []
     for part, relation in enumerate(relations):
@@ -165,9 +167,45 @@ def _links_sql(model: type[Guide] | type[Challenge], count: int, *, concepts: bo
         parts.append(
             f"SELECT l.{source_column}, {part}, {technology}, t.{quote('name')}, l.id "  # noqa: S608 -- names from the models, ids are parameters
             f"FROM {quote(through.db_table)} l JOIN {quote(target.db_table)} t "
-            f"ON t.id = {target_column} WHERE l.{source_column} IN ({ids})"
+            f"ON t.id = {target_column} WHERE l.{source_column} IN ({owners})"
         )
-    return " UNION ALL ".join(parts) + " ORDER BY 2, 5"
+    return " UNION ALL ".join(parts) + (" ORDER BY 2, 5" if ordered else "")
+
+
+@functools.lru_cache(maxsize=64)
+def _links_of_ids_sql(model: type[Guide] | type[Challenge], count: int, *, concepts: bool) -> str:
+    return _links_sql(model, ", ".join(["%s"] * count), concepts=concepts)
+
+
+def _links_from(rows: Iterable[Sequence[Any]]) -> Links:
+    """`Links` of (owner id, technology id or None, name) rows, in order."""
+    technologies: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    names: dict[int, list[str]] = defaultdict(list)
+    for owner_id, technology_id, name in rows:
+        if technology_id is None:
+            names[owner_id].append(name)
+        else:
+            technologies[owner_id].append((technology_id, name))
+    return Links(technologies, names)
+
+
+# The links a solution's document carries: its challenge's technologies and tags.
+def solution_links_sql(challenge_id: str) -> str:
+    """A PostgreSQL scalar subquery: the links a solution's document takes from
+    the challenge whose id is the SQL expression `challenge_id`, as JSON that
+    `solution_links` reads. For a write that already holds the challenge's row,
+    so it can return them with it rather than in a query of their own."""
+    links = _links_sql(Challenge, challenge_id, concepts=False, ordered=False)
+    return (
+        "(SELECT json_agg(json_build_array(link.owner, link.technology, link.name) "  # noqa: S608 -- see _links_sql
+        f"ORDER BY link.part, link.id) FROM ({links}) "
+        "AS link (owner, part, technology, name, id))"
+    )
+
+
+def solution_links(value: list[list[Any]] | None) -> Links:
+    """The `Links` of what `solution_links_sql` selected (None: no links)."""
+    return _links_from(value or ())
 
 
 def _links(
@@ -175,19 +213,12 @@ def _links(
 ) -> Links:
     """The links of the `model` rows `ids`, in one query (`_links_sql`)."""
     wanted = list(ids)
-    technologies: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    names: dict[int, list[str]] = defaultdict(list)
     if not wanted:
-        return Links(technologies, names)
+        return NO_LINKS
     parts = 3 if concepts else 2
     with connection.cursor() as cursor:
-        cursor.execute(_links_sql(model, len(wanted), concepts=concepts), wanted * parts)
-        for owner_id, _part, technology_id, name, _pk in cursor.fetchall():
-            if technology_id is None:
-                names[owner_id].append(name)
-            else:
-                technologies[owner_id].append((technology_id, name))
-    return Links(technologies, names)
+        cursor.execute(_links_of_ids_sql(model, len(wanted), concepts=concepts), wanted * parts)
+        return _links_from((owner, technology, name) for owner, _p, technology, name, _i in cursor)
 
 
 def _guide_entry(guide: Guide, links: Links) -> Entry | None:
@@ -332,8 +363,11 @@ class Source(Generic[M]):
     links: Callable[[list[M]], Links]
     entry: Callable[[M, Links], Entry | None]
 
-    def entries(self, batch: list[M]) -> Iterator[tuple[int, Entry | None]]:
-        links = self.links(batch)
+    def entries(
+        self, batch: list[M], links: Links | None = None
+    ) -> Iterator[tuple[int, Entry | None]]:
+        """Each object's entry, with the batch's `links` read unless given."""
+        links = self.links(batch) if links is None else links
         for obj in batch:
             yield obj.pk, self.entry(obj, links)
 
@@ -690,13 +724,19 @@ def _write(
         )
 
 
-def _refresh(source: Source[Any], ids: Iterable[int], loaded: list[Any] | None = None) -> None:
-    """Rewrite the documents of objects `ids`, read afresh unless `loaded` holds them."""
+def _refresh(
+    source: Source[Any],
+    ids: Iterable[int],
+    loaded: list[Any] | None = None,
+    links: Links | None = None,
+) -> None:
+    """Rewrite the documents of objects `ids`, read afresh unless `loaded` holds
+    them (and their `links`, unless read here)."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return
     objects = loaded if loaded is not None else list(source.load().filter(pk__in=wanted))
-    found = dict(source.entries(objects))
+    found = dict(source.entries(objects, links))
     entries = [entry for entry in found.values() if entry is not None]
     removed = [object_id for object_id in wanted if found.get(object_id) is None]
     _write(source.kind, entries, removed)
@@ -721,13 +761,14 @@ def index_challenge(challenge_id: int) -> None:
     )
 
 
-def index_solution(solution: Solution | int) -> None:
+def index_solution(solution: Solution | int, challenge_links: Links | None = None) -> None:
     """Bring a solution's document up to date: written, edited, accepted, hidden, deleted.
 
     Given the instance just saved, with its challenge loaded, it is indexed as it
-    is, without being read again."""
+    is, without being read again; given its challenge's links as well (from
+    `solution_links_sql`), without reading those either."""
     if isinstance(solution, Solution):
-        _refresh(SOLUTIONS, [solution.pk], loaded=[solution])
+        _refresh(SOLUTIONS, [solution.pk], loaded=[solution], links=challenge_links)
     else:
         _refresh(SOLUTIONS, [solution])
 

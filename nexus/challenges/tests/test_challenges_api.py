@@ -248,17 +248,17 @@ def test_a_posted_solution_is_answered_as_a_read_shows_it(as_user, learner, peer
 
 
 @pytest.mark.postgres
-def test_posting_a_solution_takes_eight_statements(
+def test_posting_a_solution_takes_seven_statements(
     as_user, peer, make_challenge, django_assert_num_queries
 ):
     """The user (with profile), the savepoint, the counted and locked challenge
-    with the follow, the solution, the outbox event, the challenge's links for
-    the search document, the document with its links, the savepoint's release.
-    The event's publish runs after commit, which a test's transaction never reaches."""
+    with the follow and the links its search documents take, the solution, the
+    outbox event, the document with its links, the savepoint's release. The
+    event's publish runs after commit, which a test's transaction never reaches."""
     challenge = make_challenge()
     client = as_user(peer)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.post(challenge_url(challenge, "solutions/"), {"body": "Chunk it."})
 
     assert response.status_code == 201
@@ -266,11 +266,11 @@ def test_posting_a_solution_takes_eight_statements(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_in_relay_mode_posting_a_solution_takes_eight_statements_and_only_notifies_the_relay(
+def test_in_relay_mode_posting_a_solution_takes_seven_statements_and_only_notifies_the_relay(
     as_user, peer, make_challenge, settings, django_assert_num_queries
 ):
     """OUTBOX_RELAY: the whole request, its commit and on-commit hooks included, is
-    the eight statements above with BEGIN and COMMIT, the event written and the
+    the seven statements above with BEGIN and COMMIT, the event written and the
     relay notified in one; nothing is published or marked after the commit."""
     settings.NEXUS_OUTBOX_RELAY = True
     challenge = make_challenge()
@@ -280,7 +280,7 @@ def test_in_relay_mode_posting_a_solution_takes_eight_statements_and_only_notifi
     try:
         listener.connection.execute(f"LISTEN {events.RELAY_CHANNEL}")
 
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(7):
             response = client.post(challenge_url(challenge, "solutions/"), {"body": "Chunk it."})
 
         assert response.status_code == 201
