@@ -16,10 +16,11 @@ removes its ledger line, and un-accepting removes the acceptance lines.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 from django.core.cache import cache as django_cache
 from django.db import IntegrityError, transaction
@@ -370,24 +371,13 @@ def _answered_challenge(
     a refusal rolls it all back with the caller's transaction.
     """
     connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    # Names from the model; values are parameters.
-    answered = (
-        f"UPDATE {quote(Challenge._meta.db_table)} "  # noqa: S608
-        f"SET {quote('solution_count')} = {quote('solution_count')} + 1, "
-        f"{quote('last_activity_at')} = %s WHERE {quote('id')} = %s "
-        f"RETURNING {rows.columns(Challenge, None, connection, ANSWERED_FIELDS)}"
-    )
     folds = connection.vendor == "postgresql"  # SQLite has no INSERT in WITH
-    if folds:
-        answered = (
-            f"WITH answered AS ({answered}), followed AS ({_FOLLOW_SQL} FROM answered "  # noqa: S608
-            f"ON CONFLICT DO NOTHING) "
-            f"SELECT *, {search_services.solution_links_sql('answered.id')} FROM answered"
-        )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(answered, [now, challenge_id, *([actor.pk, now] if folds else [])])
+        cursor.execute(
+            _answered_sql(connection.vendor),
+            [now, challenge_id, *([actor.pk, now] if folds else [])],
+        )
         row = cursor.fetchone()
     if row is None:
         raise NotFound(f"No challenge {challenge_id}.")
@@ -400,14 +390,30 @@ def _answered_challenge(
     return challenge, search_services.solution_links(row[-1])
 
 
-# The follow of `_answered_challenge`: the user and the time are parameters, the
-# challenge the answered row's id. Names from the model.
-_FOLLOW_COLUMNS: Final = [
-    field.column for field in rows.fields_of(Follow, ("user_id", "challenge_id", "created_at"))
-]
-_FOLLOW_SQL: Final = (
-    f"INSERT INTO {Follow._meta.db_table} ({', '.join(_FOLLOW_COLUMNS)}) SELECT %s, id, %s"
-)
+@functools.lru_cache(maxsize=2)
+def _answered_sql(vendor: str) -> str:
+    """The statement of `_answered_challenge` on `vendor`'s database (the current
+    connection's), composed once. Names from the models; values are parameters."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    answered = (
+        f"UPDATE {quote(Challenge._meta.db_table)} "  # noqa: S608
+        f"SET {quote('solution_count')} = {quote('solution_count')} + 1, "
+        f"{quote('last_activity_at')} = %s WHERE {quote('id')} = %s "
+        f"RETURNING {rows.columns(Challenge, None, connection, ANSWERED_FIELDS)}"
+    )
+    if vendor != "postgresql":
+        return answered
+    follow = ", ".join(
+        quote(field.column)
+        for field in rows.fields_of(Follow, ("user_id", "challenge_id", "created_at"))
+    )
+    return (
+        f"WITH answered AS ({answered}), followed AS ("  # noqa: S608
+        f"INSERT INTO {quote(Follow._meta.db_table)} ({follow}) SELECT %s, id, %s "
+        "FROM answered ON CONFLICT DO NOTHING) "
+        f"SELECT *, {search_services.solution_links_sql('answered.id')} FROM answered"
+    )
 
 
 def _follow(user: User, challenge: Challenge) -> None:

@@ -189,7 +189,6 @@ def _links_from(rows: Iterable[Sequence[Any]]) -> Links:
     return Links(technologies, names)
 
 
-# The links a solution's document carries: its challenge's technologies and tags.
 def solution_links_sql(challenge_id: str) -> str:
     """A PostgreSQL scalar subquery: the links a solution's document takes from
     the challenge whose id is the SQL expression `challenge_id`, as JSON that
