@@ -56,7 +56,9 @@ class ChannelType:
     is_archived: bool = strawberry_django.field(
         description="Keeps its history but takes no new messages."
     )
-    message_count: int
+    message_count: int = strawberry_django.field(
+        description="Messages and replies in the channel, deleted ones not counted."
+    )
     last_message_at: datetime | None
     created_at: datetime
 
@@ -105,7 +107,9 @@ class MessageType:
     body: str = strawberry_django.field(description="Markdown, as written.")
     body_html: str = strawberry_django.field(description="Rendered and sanitised HTML.")
     is_pinned: bool
-    reply_count: int
+    reply_count: int = strawberry_django.field(
+        description="Replies to the message, deleted ones not counted."
+    )
     last_reply_at: datetime | None
     edited_at: datetime | None
     created_at: datetime

@@ -29,7 +29,9 @@ class ChannelSerializer(serializers.Serializer[Channel]):
     is_archived = serializers.BooleanField(read_only=True)
     cohort = serializers.CharField(source="cohort.slug", read_only=True, allow_null=True)
     technology = serializers.CharField(source="technology.slug", read_only=True, allow_null=True)
-    message_count = serializers.IntegerField(read_only=True)
+    message_count = serializers.IntegerField(
+        read_only=True, help_text="Messages and replies in the channel, deleted ones not counted."
+    )
     last_message_at = serializers.DateTimeField(read_only=True, allow_null=True)
     is_member = serializers.SerializerMethodField()
     unread_count = serializers.IntegerField(
@@ -71,7 +73,9 @@ class MessageSerializer(serializers.Serializer[Message]):
     body = serializers.CharField(read_only=True)
     body_html = serializers.CharField(read_only=True)
     is_pinned = serializers.BooleanField(read_only=True)
-    reply_count = serializers.IntegerField(read_only=True)
+    reply_count = serializers.IntegerField(
+        read_only=True, help_text="Replies to the message, deleted ones not counted."
+    )
     last_reply_at = serializers.DateTimeField(read_only=True, allow_null=True)
     reactions = serializers.SerializerMethodField()
     challenge = serializers.IntegerField(source="challenge_id", read_only=True, allow_null=True)

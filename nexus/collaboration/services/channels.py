@@ -327,11 +327,15 @@ def message_edit(*, actor: User, message_id: int, data: Mapping[str, Any]) -> Me
 
 @transaction.atomic
 def message_delete(*, actor: User, message_id: int) -> None:
-    """Soft-delete a message: its author or staff. Replies stay."""
+    """Soft-delete a message: its author or staff. Replies stay. The channel's
+    message count and the parent's reply count stop counting it, as the reads do."""
     message = _own_message(actor, message_id, staff_too=True)
     message.deleted_at = timezone.now()
     message.deleted_by = actor
     message.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    Channel.objects.filter(pk=message.channel_id).update(message_count=F("message_count") - 1)
+    if message.parent_id is not None:
+        Message.objects.filter(pk=message.parent_id).update(reply_count=F("reply_count") - 1)
     search_services.index_message(message.pk)
     channel_id, message_pk = message.channel_id, message.pk
     live.push_on_commit(

@@ -192,6 +192,28 @@ def test_edits_keep_history_and_deletes_are_soft(as_user, backend, frontend, sta
     assert Message.objects.get(pk=message.pk).deleted_at is not None
 
 
+def test_a_deleted_message_leaves_the_channel_and_thread_counts(
+    as_user, backend, frontend, nexus_channel
+):
+    """The counts are columns the lists read; deleting must keep them equal to
+    the messages and replies the reads still show."""
+    question = services.message_post(actor=backend, slug=nexus_channel.slug, data={"body": "Q"})
+    reply = services.message_post(
+        actor=frontend, slug=nexus_channel.slug, data={"body": "A", "parent": question.pk}
+    )
+    services.message_post(actor=frontend, slug=nexus_channel.slug, data={"body": "More"})
+
+    assert as_user(frontend).delete(messages_url(suffix=f"{reply.pk}/")).status_code == 204
+    assert as_user(frontend).delete(messages_url(suffix=f"{reply.pk}/")).status_code == 404
+
+    reader = as_user(backend)
+    channel = reader.get(f"{CHANNELS}{nexus_channel.slug}/").json()
+    shown = reader.get(messages_url()).json()["results"]
+    replies = reader.get(messages_url() + f"?parent={question.pk}").json()["results"]
+    assert channel["message_count"] == len(shown) + len(replies) == 2
+    assert [m["reply_count"] for m in shown if m["id"] == question.pk] == [len(replies)] == [0]
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
