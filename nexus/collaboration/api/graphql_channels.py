@@ -21,6 +21,7 @@ from strawberry.types import Info
 
 from nexus.accounts.api.graphql import UserType
 from nexus.accounts.models import User
+from nexus.collaboration.api import descriptions
 from nexus.collaboration.models import Channel, Membership, Message
 from nexus.collaboration.selectors import channels as selectors
 from nexus.collaboration.services import channels as services
@@ -56,9 +57,7 @@ class ChannelType:
     is_archived: bool = strawberry_django.field(
         description="Keeps its history but takes no new messages."
     )
-    message_count: int = strawberry_django.field(
-        description="Messages and replies in the channel, deleted ones not counted."
-    )
+    message_count: int = strawberry_django.field(description=descriptions.MESSAGE_COUNT)
     last_message_at: datetime | None
     created_at: datetime
 
@@ -80,11 +79,7 @@ class ChannelType:
     def is_member(self, root: strawberry.Parent[Channel]) -> bool:
         return getattr(root, "member_marker", None) is not None
 
-    @strawberry_django.field(
-        description="Messages by others after your read marker, counted up to "
-        f"{selectors.UNREAD_COUNT_MAX} (that many means at least that many); 0 unless you are "
-        "a member."
-    )
+    @strawberry_django.field(description=descriptions.UNREAD_COUNT)
     def unread_count(self, root: strawberry.Parent[Channel]) -> int:
         return getattr(root, "unread_count", 0)
 
@@ -107,9 +102,7 @@ class MessageType:
     body: str = strawberry_django.field(description="Markdown, as written.")
     body_html: str = strawberry_django.field(description="Rendered and sanitised HTML.")
     is_pinned: bool
-    reply_count: int = strawberry_django.field(
-        description="Replies to the message, deleted ones not counted."
-    )
+    reply_count: int = strawberry_django.field(description=descriptions.REPLY_COUNT)
     last_reply_at: datetime | None
     edited_at: datetime | None
     created_at: datetime

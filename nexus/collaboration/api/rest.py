@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nexus.accounts.api.rest import UserRefSerializer
+from nexus.collaboration.api import descriptions
 from nexus.collaboration.models import Channel, Membership, Message, Reaction
 from nexus.collaboration.selectors import channels as selectors
 from nexus.collaboration.services import channels as services
@@ -29,17 +30,10 @@ class ChannelSerializer(serializers.Serializer[Channel]):
     is_archived = serializers.BooleanField(read_only=True)
     cohort = serializers.CharField(source="cohort.slug", read_only=True, allow_null=True)
     technology = serializers.CharField(source="technology.slug", read_only=True, allow_null=True)
-    message_count = serializers.IntegerField(
-        read_only=True, help_text="Messages and replies in the channel, deleted ones not counted."
-    )
+    message_count = serializers.IntegerField(read_only=True, help_text=descriptions.MESSAGE_COUNT)
     last_message_at = serializers.DateTimeField(read_only=True, allow_null=True)
     is_member = serializers.SerializerMethodField()
-    unread_count = serializers.IntegerField(
-        read_only=True,
-        help_text="Messages by others after your read marker, counted up to "
-        f"{selectors.UNREAD_COUNT_MAX} (that many means at least that many); 0 unless you are "
-        "a member.",
-    )
+    unread_count = serializers.IntegerField(read_only=True, help_text=descriptions.UNREAD_COUNT)
     created_at = serializers.DateTimeField(read_only=True)
 
     def get_is_member(self, channel: Channel) -> bool:
@@ -73,9 +67,7 @@ class MessageSerializer(serializers.Serializer[Message]):
     body = serializers.CharField(read_only=True)
     body_html = serializers.CharField(read_only=True)
     is_pinned = serializers.BooleanField(read_only=True)
-    reply_count = serializers.IntegerField(
-        read_only=True, help_text="Replies to the message, deleted ones not counted."
-    )
+    reply_count = serializers.IntegerField(read_only=True, help_text=descriptions.REPLY_COUNT)
     last_reply_at = serializers.DateTimeField(read_only=True, allow_null=True)
     reactions = serializers.SerializerMethodField()
     challenge = serializers.IntegerField(source="challenge_id", read_only=True, allow_null=True)
