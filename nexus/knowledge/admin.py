@@ -25,12 +25,10 @@ class ReferenceAdmin(admin.ModelAdmin[Any]):
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        super().delete_model(request, obj)
-        services.reference_deleted()
+        services.references_delete(self.link, type(obj).objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        super().delete_queryset(request, queryset)
-        services.reference_deleted()
+        services.references_delete(self.link, queryset)
 
 
 @admin.register(Technology)

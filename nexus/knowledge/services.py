@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Model, OuterRef, Subquery
+from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,7 +19,7 @@ from nexus.core.permissions import is_staff
 from nexus.knowledge import permissions
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
 from nexus.search import services as search_services
-from nexus.search.tasks import index_linked_task
+from nexus.search.tasks import index_linked_task, index_objects_task
 
 TITLE_MAX = 200
 BODY_MAX = 100_000
@@ -195,11 +195,27 @@ def reference_changed(link: str, link_id: int, *, renamed: bool) -> None:
         transaction.on_commit(rewrite_documents, robust=True)
 
 
-def reference_deleted() -> None:
-    """After technologies, concepts or tags are deleted (in the admin): the cached
-    pages that showed them move on once that commits. Search documents keep the
-    names until `manage.py reindex`; their technology filter loses the links at once."""
+# Ids per background task when deleted links' documents are rewritten.
+REWRITE_CHUNK = 5000
+
+
+@transaction.atomic
+def references_delete(link: str, references: QuerySet[Any]) -> None:
+    """Delete technologies, concepts or tags (`link`), as the admin does. Once
+    that commits, the cached pages that showed them move on, and the search
+    documents that carried their names are rewritten without them in the
+    background (the links themselves go with the rows)."""
+    carrying = search_services.linked_objects(link, list(references.values_list("pk", flat=True)))
+    references.delete()
     bump_on_commit(*REFERENCE_NAMESPACES)
+
+    def rewrite_documents() -> None:
+        for kind, ids in carrying.items():
+            for start in range(0, len(ids), REWRITE_CHUNK):
+                index_objects_task.delay(kind, ids[start : start + REWRITE_CHUNK])
+
+    # Robust: with the broker down the delete stands; `manage.py reindex` catches up.
+    transaction.on_commit(rewrite_documents, robust=True)
 
 
 @transaction.atomic

@@ -787,30 +787,49 @@ def index_user(user_id: int) -> None:
 LINK_FIELDS: Final = {"technology": "technologies", "concept": "concepts", "tag": "tags"}
 
 
-def index_linked(link: str, link_id: int, *, batch_size: int = REINDEX_BATCH) -> int:
-    """Rewrite the documents that carry the name of technology, concept or tag
-    (`link`) `link_id`: its guides, its challenges and, but for a concept, their
-    solutions. After a rename, in batches of `batch_size`, each in a transaction
-    of its own (a technology can have a hundred thousand challenges). Returns
-    how many objects were read. Raises ValueError for an unknown `link`.
-    """
+def linked_objects(link: str, link_ids: Collection[int]) -> dict[str, list[int]]:
+    """The guides, challenges and, but for concepts, solutions whose documents
+    carry the name of any of technologies, concepts or tags (`link`) `link_ids`:
+    their ids in order, by document kind. Raises ValueError for an unknown `link`."""
     if link not in LINK_FIELDS:
         raise ValueError(f"Unknown link: {link}.")
     field = LINK_FIELDS[link]
-    linked: list[tuple[Source[Any], QuerySet[Any]]] = [
-        (GUIDES, Guide.objects.filter(**{field: link_id})),
-        (CHALLENGES, Challenge.objects.filter(**{field: link_id})),
-    ]
+    linked: dict[str, QuerySet[Any]] = {
+        Kind.GUIDE: Guide.objects.filter(**{f"{field}__in": link_ids}),
+        Kind.CHALLENGE: Challenge.objects.filter(**{f"{field}__in": link_ids}),
+    }
     if link != "concept":
-        linked.append((SOLUTIONS, Solution.objects.filter(**{f"challenge__{field}": link_id})))
-    read = 0
-    for source, objects in linked:
-        ids = list(objects.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(ids), batch_size):
-            with transaction.atomic():
-                _refresh(source, ids[start : start + batch_size])
-        read += len(ids)
-    return read
+        linked[Kind.SOLUTION] = Solution.objects.filter(**{f"challenge__{field}__in": link_ids})
+    return {
+        # An object linked to two of them comes once.
+        kind: list(dict.fromkeys(objects.order_by("pk").values_list("pk", flat=True)))
+        for kind, objects in linked.items()
+    }
+
+
+def index_objects(kind: str, ids: Sequence[int], *, batch_size: int = REINDEX_BATCH) -> int:
+    """Rewrite the documents of `kind` objects `ids`, in batches of `batch_size`,
+    each in a transaction of its own. Returns how many ids it took. Raises
+    ValueError for an unknown `kind`."""
+    source = SOURCES.get(kind)
+    if source is None:
+        raise ValueError(f"Unknown kind: {kind}.")
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            _refresh(source, ids[start : start + batch_size])
+    return len(ids)
+
+
+def index_linked(link: str, link_id: int, *, batch_size: int = REINDEX_BATCH) -> int:
+    """Rewrite the documents that carry the name of technology, concept or tag
+    (`link`) `link_id`: after a rename, in batches of `batch_size` (a technology
+    can have a hundred thousand challenges). Returns how many objects were read.
+    Raises ValueError for an unknown `link`.
+    """
+    return sum(
+        index_objects(kind, ids, batch_size=batch_size)
+        for kind, ids in linked_objects(link, [link_id]).items()
+    )
 
 
 # --- Everything -------------------------------------------------------------------------------

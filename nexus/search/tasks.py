@@ -12,3 +12,9 @@ from nexus.search import services
 def index_linked_task(link: str, link_id: int) -> int:
     """`services.index_linked`: the documents carrying a renamed link's name."""
     return services.index_linked(link, link_id)
+
+
+@shared_task(name="search.index_objects", soft_time_limit=1800, time_limit=1900)
+def index_objects_task(kind: str, ids: list[int]) -> int:
+    """`services.index_objects`: documents whose objects lost a link's name."""
+    return services.index_objects(kind, ids)

@@ -346,6 +346,10 @@ def test_edits_in_the_admin_are_seen_by_the_next_anonymous_read(client, world, u
     assert moved.status_code == 302, moved.content
     assert "author-renamed" in fetch(client, list_url)[0].decode()
 
+    deleted = staff.post(f"/admin/knowledge/technology/{celery.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302, deleted.content
+    assert "Celery Five" not in fetch(client, list_url)[0].decode()
+
 
 def test_hiding_a_challenge_removes_it_from_the_cached_list(client, world):
     fetch(client, "/api/v1/challenges/")

@@ -13,6 +13,7 @@ from nexus.challenges import services as challenge_services
 from nexus.collaboration.models import Message
 from nexus.collaboration.services import channels as channel_services
 from nexus.knowledge import services as knowledge_services
+from nexus.knowledge.models import Concept, Tag, Technology
 from nexus.knowledge.tests.factories import ConceptFactory
 from nexus.search import services
 from nexus.search.models import SearchDocument
@@ -392,6 +393,67 @@ def test_renaming_a_technology_or_a_concept_rewrites_the_documents_carrying_its_
     # A solution carries its challenge's technologies and tags, not its concepts.
     assert "networking" not in document("solution", solution.pk).keywords.lower()
     assert document("challenge", unlinked.pk).indexed_at == untouched
+
+
+def test_links_deleted_in_the_admin_leave_the_documents_that_carried_them(
+    client,
+    user_factory,
+    other,
+    write_challenge,
+    write_guide,
+    docker_tech,
+    celery_tech,
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(user_factory(username="root-one", is_staff=True, is_superuser=True))
+    ConceptFactory.create(name="Bridge networks", slug="bridge-networks")
+    linked = write_challenge(
+        technologies=["docker", "celery"], concepts=["bridge-networks"], tags=["flaky-compose"]
+    )
+    solution = challenge_services.solution_create(
+        actor=other, challenge_id=linked.pk, data={"body": "Use a user-defined bridge."}
+    )
+    guide = write_guide(technologies=["docker"], status="published")
+    unlinked = write_challenge(title="Celery beat runs twice", technologies=["celery"])
+    untouched = document("challenge", unlinked.pk).indexed_at
+    tag = Tag.objects.get(name="flaky-compose")
+    concept = Concept.objects.get(slug="bridge-networks")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = client.post(
+            f"/admin/knowledge/technology/{docker_tech.pk}/delete/", {"post": "yes"}
+        )
+        assert deleted.status_code == 302, deleted.content
+        for model, pk in (("tag", tag.pk), ("concept", concept.pk)):
+            action = client.post(
+                f"/admin/knowledge/{model}/",
+                {"action": "delete_selected", "_selected_action": [pk], "post": "yes"},
+            )
+            assert action.status_code == 302, action.content
+
+    assert not Technology.objects.filter(pk=docker_tech.pk).exists()
+    for kind, object_id in [
+        ("challenge", linked.pk),
+        ("solution", solution.pk),
+        ("guide", guide.pk),
+    ]:
+        keywords = document(kind, object_id).keywords
+        assert "Docker" not in keywords, kind
+        assert "flaky-compose" not in keywords, kind
+        assert "Bridge networks" not in keywords, kind
+    assert "Celery" in document("challenge", linked.pk).keywords
+    assert technology_slugs(document("solution", solution.pk)) == ["celery"]
+    assert document("challenge", unlinked.pk).indexed_at == untouched
+
+
+def test_documents_are_rewritten_by_kind_and_unknown_kinds_refused(write_challenge):
+    challenge = write_challenge()
+    indexed_at = document("challenge", challenge.pk).indexed_at
+
+    assert services.index_objects("challenge", [challenge.pk]) == 1
+    assert document("challenge", challenge.pk).indexed_at > indexed_at
+    with pytest.raises(ValueError, match="Unknown kind"):
+        services.index_objects("cohort", [1])
 
 
 def test_an_edit_that_keeps_the_name_rewrites_no_document(
