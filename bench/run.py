@@ -20,7 +20,9 @@ second, so "cache off" scenarios are measured whether or not the cache
 exists. Latencies judged against each other (the GraphQL list against the
 REST list; the smallest scale against the largest, each served from its own
 database) are measured in turn, round after round, so a machine whose speed
-drifts slows both alike. Results go to bench/results/<timestamp>-<scale>.json and
+drifts slows both alike. A plain Django view, served and loaded the same way
+once per run, says how fast the machine is against the one the targets were
+set on. Results go to bench/results/<timestamp>-<scale>.json and
 bench/results/latest.md, and the table is printed. Everything it talks to is
 on the loopback interface.
 """
@@ -69,6 +71,11 @@ WRK_INSTALL_HINT = (
     "(as root, after `apt-get update`), then run `make bench` again."
 )
 READY_TIMEOUT_S = 60
+# Requests/s of `bench/plain.py` (a Django JSON view, gunicorn, 2 sync workers,
+# wrk on the same machine) on the machine class the issue's targets were set on.
+# The absolute targets (posting, single-client p50, search p95) assume its speed.
+REFERENCE_PLAIN_RPS = 6300
+PLAIN_DJANGO = "plain Django JSON view"
 # Latencies compared with each other (GraphQL against REST, one scale against
 # another) are measured in turn, this many rounds of this many seconds each: on
 # a shared machine whose speed drifts by up to 2x within minutes, two runs
@@ -610,13 +617,21 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
 
-def start_server(args: argparse.Namespace, name: str, port: int, *, cache: bool) -> Server:
+def start_server(
+    args: argparse.Namespace,
+    name: str,
+    port: int,
+    *,
+    cache: bool,
+    app: str = "nexus.wsgi:application",
+    ready_path: str = "/readyz",
+) -> Server:
     log = Path(tempfile.mkstemp(prefix=f"nexus-bench-{name}-", suffix=".log")[1])
     with log.open("wb") as sink:
         process = subprocess.Popen(  # noqa: S603 -- gunicorn from our virtualenv
             [
                 str(VENV_BIN / "gunicorn"),
-                "nexus.wsgi:application",
+                app,
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
@@ -638,7 +653,7 @@ def start_server(args: argparse.Namespace, name: str, port: int, *, cache: bool)
         if process.poll() is not None:
             raise SystemExit(f"The {name} server exited early:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(f"{server.base}/readyz", timeout=2) as answer:  # noqa: S310 -- loopback
+            with urllib.request.urlopen(f"{server.base}{ready_path}", timeout=2) as answer:  # noqa: S310 -- loopback
                 if answer.status == 200:
                     return server
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -999,6 +1014,32 @@ def purge_queues(args: argparse.Namespace) -> None:
     )
 
 
+def plain_django(args: argparse.Namespace, run: Runner = run_wrk) -> str:
+    """How fast this machine is, for the absolute targets: `bench/plain.py`
+    served and loaded as the scenarios are, against the targets' machine."""
+    server = start_server(
+        args, "plain", args.port + 4, cache=False, app="bench.plain:application", ready_path="/"
+    )
+    try:
+        loaded = run(
+            Scenario("plain", PLAIN_DJANGO, "plain", ("/",)),
+            server.base,
+            threads=args.threads,
+            connections=args.connections,
+            duration=args.duration,
+        )
+    finally:
+        stop_server(server)
+    return plain_note(loaded["rps"])
+
+
+def plain_note(rps: float) -> str:
+    return (
+        f"{rps:,.0f} req/s, {rps / REFERENCE_PLAIN_RPS:.2f}x the {REFERENCE_PLAIN_RPS:,} "
+        "of the machine the targets were set on"
+    )
+
+
 # --- One scale ------------------------------------------------------------------------------
 
 
@@ -1170,7 +1211,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--port",
         type=int,
         default=8790,
-        help="First of four loopback ports (two servers per scale, two for the scales in turn).",
+        help="First of five loopback ports (two servers per scale, two for the scales in "
+        "turn, one for the plain Django view).",
     )
     parser.add_argument("--batch", type=int, default=10_000, help="seed_scale --batch.")
     parser.add_argument("--seed-timeout", type=int, default=7200, help="Seconds per seeding.")
@@ -1232,7 +1274,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.database_per_scale:
             args.database_url = _scale_database(base_url, scale)
         ensure_database(args.database_url)
-        machine = machine or machine_info(args.database_url)
+        if not machine:
+            machine = machine_info(args.database_url)
+            print("A plain Django view, for the machine's speed...", flush=True)
+            machine[PLAIN_DJANGO] = plain_django(args)
         print(f"Migrating the benchmark database ({urlsplit(args.database_url).path[1:]})...")
         manage(args, "migrate", "--noinput", timeout=600)
         result = bench_scale(args, scale)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import urllib.error
 from typing import Any
 
 import pytest
@@ -278,3 +279,26 @@ def test_only_loopback_addresses_are_accepted() -> None:
     assert run._loopback("http://127.0.0.1:8790/healthz")
     with pytest.raises(SystemExit):
         run._loopback("http://example.org/healthz")
+
+
+def test_the_machine_is_measured_by_a_plain_django_view_served_as_nexus_is() -> None:
+    args = run.parse_args(["--port", "18790", "--duration", "3"])
+    seen: list[tuple[str, dict[str, int], tuple[int, bytes]]] = []
+
+    def fake_wrk(scenario: run.Scenario, base: str, **load: int) -> dict[str, Any]:
+        url = base + scenario.paths[0]
+        seen.append((url, load, run.http("GET", url)))
+        return {"rps": 3150.0}
+
+    note = run.plain_django(args, run=fake_wrk)
+
+    assert note == "3,150 req/s, 0.50x the 6,300 of the machine the targets were set on"
+    assert seen == [
+        (
+            "http://127.0.0.1:18794/",
+            {"threads": 2, "connections": 16, "duration": 3},
+            (200, b'{"status": "ok"}'),
+        )
+    ]
+    with pytest.raises(urllib.error.URLError, match="refused"):  # stopped once measured
+        run.http("GET", "http://127.0.0.1:18794/")
