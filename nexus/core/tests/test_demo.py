@@ -38,6 +38,31 @@ def test_demo_people_can_sign_in_with_their_roles(api_client):
         assert api_client.get("/api/v1/me/").json()["role"] == role
 
 
+def test_the_demo_staff_manage_content_in_the_admin_but_not_accounts(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)  # a second load keeps them in the group once
+    staff = User.objects.get(email="staff@demo.nexus")
+    client.force_login(staff)
+
+    index = client.get("/admin/").content.decode()
+    for listed in (
+        "/admin/knowledge/tag/",
+        "/admin/challenges/challenge/",
+        "/admin/accounts/user/",
+    ):
+        assert listed in index, listed
+        assert client.get(listed).status_code == 200, listed
+    assert client.get("/admin/knowledge/tag/add/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{staff.pk}/delete/").status_code == 403
+    assert (
+        client.post(f"/admin/accounts/user/{staff.pk}/change/", {"is_superuser": "on"}).status_code
+        == 403
+    )
+    assert staff.groups.count() == 1
+    staff.refresh_from_db()
+    assert not staff.is_superuser
+
+
 def test_the_demo_prints_every_login_with_its_track():
     out = StringIO()
 
