@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import urllib.error
 from typing import Any
 
@@ -282,7 +283,10 @@ def test_only_loopback_addresses_are_accepted() -> None:
 
 
 def test_the_machine_is_measured_by_a_plain_django_view_served_as_nexus_is() -> None:
-    args = run.parse_args(["--port", "18790", "--duration", "3"])
+    with socket.socket() as probe:  # a port nothing else holds, as the plain view's
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    args = run.parse_args(["--port", str(port - 4), "--duration", "3"])
     seen: list[tuple[str, dict[str, int], tuple[int, bytes]]] = []
 
     def fake_wrk(scenario: run.Scenario, base: str, **load: int) -> dict[str, Any]:
@@ -295,10 +299,10 @@ def test_the_machine_is_measured_by_a_plain_django_view_served_as_nexus_is() -> 
     assert note == "3,150 req/s, 0.50x the 6,300 of the machine the targets were set on"
     assert seen == [
         (
-            "http://127.0.0.1:18794/",
+            f"http://127.0.0.1:{port}/",
             {"threads": 2, "connections": 16, "duration": 3},
             (200, b'{"status": "ok"}'),
         )
     ]
     with pytest.raises(urllib.error.URLError, match="refused"):  # stopped once measured
-        run.http("GET", "http://127.0.0.1:18794/")
+        run.http("GET", f"http://127.0.0.1:{port}/")
