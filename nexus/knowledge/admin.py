@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -39,6 +40,8 @@ class TechnologyAdmin(ReferenceAdmin):
     search_fields = ("name", "slug", "summary")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_by", "created_at", "updated_at")
+    # A docs link typed without a scheme is taken as https, Django 6's default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Concept)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
-from nexus.knowledge.models import Guide
+from nexus.knowledge.models import Guide, Technology
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +54,22 @@ def test_staff_restore_deleted_guides_from_the_admin(admin_client_, learner, mak
     )
 
     assert Guide.objects.get(pk=guide.pk).deleted_at is None
+
+
+def test_a_docs_link_typed_without_a_scheme_is_saved_as_https(admin_client_):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)  # of the default scheme too
+        assert admin_client_.get("/admin/knowledge/technology/add/").status_code == 200
+        response = admin_client_.post(
+            "/admin/knowledge/technology/add/",
+            {
+                "name": "Celery",
+                "slug": "celery-admin",
+                "category": "tooling",
+                "summary": "Distributed tasks.",
+                "docs_url": "docs.celeryq.dev",
+            },
+        )
+
+    assert response.status_code == 302, response.content
+    assert Technology.objects.get(slug="celery-admin").docs_url == "https://docs.celeryq.dev"
