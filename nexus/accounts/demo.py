@@ -6,12 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.apps import apps
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
 
 from nexus.accounts.models import Cohort, Profile, User
+from nexus.accounts.services import sync_programme_staff_group
 from nexus.search import services as search_services
 
 DEMO_PASSWORD = "nexus-demo-2026"
@@ -116,28 +114,6 @@ def load_demo_accounts() -> dict[str, User]:
             # account services do: the demo people are found by search at once.
             search_services.index_user(user.pk)
         people[person.key] = user
-    people["staff"].groups.add(_programme_staff())
+    # The demo's staff manage the hub's content in the admin.
+    people["staff"].groups.add(sync_programme_staff_group())
     return people
-
-
-# The demo's staff manage the hub's content in the admin. A staff flag alone
-# opens an admin with nothing in it.
-PROGRAMME_STAFF = "Programme staff"
-
-
-def _programme_staff() -> Group:
-    """The group of the demo's staff: every permission on the hub's own apps, but
-    only viewing on accounts (changing a user can make anyone a superuser)."""
-    group, _ = Group.objects.get_or_create(name=PROGRAMME_STAFF)
-    content = [
-        config.label
-        for config in apps.get_app_configs()
-        if config.name.startswith("nexus.") and config.label != "accounts"
-    ]
-    group.permissions.set(
-        Permission.objects.filter(
-            Q(content_type__app_label__in=content)
-            | Q(content_type__app_label="accounts", codename__startswith="view_")
-        )
-    )
-    return group

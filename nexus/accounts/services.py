@@ -8,12 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -34,6 +36,9 @@ PROFILE_EDITABLE_FIELDS = (
     "discord_handle",
     "timezone",
 )
+# The admin's group for the programme's staff. A staff flag alone opens an
+# admin with nothing in it; a superuser adds staff to this group instead.
+PROGRAMME_STAFF = "Programme staff"
 MAX_SKILLS = 30
 MAX_SKILL_LENGTH = 40
 
@@ -236,3 +241,22 @@ def _clean_profile_field(field: str, value: Any) -> Any:
             raise DjangoValidationError(f"Each skill at most {MAX_SKILL_LENGTH} characters.")
         return skills
     raise DjangoValidationError("This field cannot be changed here.")  # pragma: no cover
+
+
+def sync_programme_staff_group(using: str = "default") -> Group:
+    """The "Programme staff" group holds every permission on the hub's own apps,
+    but only viewing on accounts: changing a user can make anyone a superuser.
+    Kept after every migrate, so new models' permissions join it."""
+    group, _ = Group.objects.using(using).get_or_create(name=PROGRAMME_STAFF)
+    content = [
+        config.label
+        for config in apps.get_app_configs()
+        if config.name.startswith("nexus.") and config.label != "accounts"
+    ]
+    group.permissions.set(
+        Permission.objects.using(using).filter(
+            Q(content_type__app_label__in=content)
+            | Q(content_type__app_label="accounts", codename__startswith="view_")
+        )
+    )
+    return group
