@@ -52,3 +52,21 @@ def test_staff_added_to_the_group_edit_content_but_not_people(client, user_facto
     assert client.get("/admin/accounts/user/").status_code == 200
     assert client.get(f"/admin/accounts/user/{staff.pk}/delete/").status_code == 403
     assert client.get("/admin/auth/group/").status_code == 403
+
+
+def test_a_migrate_of_the_replica_leaves_it_alone(settings, monkeypatch):
+    from django.apps import apps
+
+    from nexus.accounts import apps as accounts_apps
+    from nexus.accounts import services
+
+    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    synced: list[str] = []
+    monkeypatch.setattr(services, "sync_programme_staff_group", synced.append)
+    knowledge = apps.get_app_config("knowledge")
+
+    accounts_apps._sync_programme_staff(knowledge, using="replica")
+    accounts_apps._sync_programme_staff(apps.get_app_config("auth"), using="default")
+    accounts_apps._sync_programme_staff(knowledge, using="default")
+
+    assert synced == ["default"]
