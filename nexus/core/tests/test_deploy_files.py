@@ -7,6 +7,7 @@ node), which must run here rather than be skipped.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shlex
@@ -433,6 +434,17 @@ def test_dockerfile_serves_gunicorn_wsgi_on_port_8000_by_default() -> None:
     argv = json.loads(cmd)
     assert argv[:2] == ["gunicorn", "nexus.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:8000"
+
+
+def test_the_environment_holds_its_libraries_compiled() -> None:
+    # `make env` compiles them once: where PYTHONDONTWRITEBYTECODE is set, as on
+    # CI, each process would otherwise compile them again as it starts.
+    import django
+    import strawberry
+
+    for module in (django, strawberry):
+        assert module.__file__ is not None
+        assert Path(importlib.util.cache_from_source(module.__file__)).exists(), module
 
 
 def test_dockerignore_keeps_local_state_out_of_the_build_context() -> None:
