@@ -60,6 +60,7 @@ EXPOSE 8000 8001 5555
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 
-# Workers come from WEB_CONCURRENCY; recycling them bounds slow leaks.
-CMD ["gunicorn", "nexus.wsgi:application", "--bind", "0.0.0.0:8000", \
-     "--access-logfile", "-", "--max-requests", "2000", "--max-requests-jitter", "200"]
+# Workers come from WEB_CONCURRENCY; deploy/gunicorn.conf.py loads the app once
+# and forks them from it, and recycles them to bound slow leaks.
+CMD ["gunicorn", "nexus.wsgi:application", "--config", "deploy/gunicorn.conf.py", \
+     "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -62,8 +62,8 @@ check: lint types test
 # --- The stack: the same code on PostgreSQL, Redis and RabbitMQ -----------------
 
 web: env
-	$(VENV)/bin/gunicorn nexus.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
-		--access-logfile - --max-requests 2000 --max-requests-jitter 200
+	$(VENV)/bin/gunicorn nexus.wsgi:application --config deploy/gunicorn.conf.py \
+		--bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --access-logfile -
 
 asgi: env
 	$(VENV)/bin/uvicorn nexus.asgi:application --host $(HOST) --port $${ASGI_PORT:-8001} --no-access-log --lifespan off

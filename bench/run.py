@@ -3,8 +3,9 @@
 
 For each scale (default 100,000 then 1,000,000 challenges) it seeds a
 PostgreSQL database (`nexus_bench`, created if missing) with `seed_scale`,
-serves Nexus the production way (gunicorn, 2 sync workers, NEXUS_ENV=production,
-Redis cache, RabbitMQ broker so outbox publishing is real) and loads each
+serves Nexus the production way (gunicorn with deploy/gunicorn.conf.py and 2
+workers, NEXUS_ENV=production, Redis cache, RabbitMQ broker so outbox
+publishing is real) and loads each
 scenario with wrk: many clients (-t2 -c16) for throughput and p99, then one
 client (-t1 -c1) for the latency a lone reader sees. Every scenario's
 throughput is reported as a share of `/healthz`, the framework's own ceiling,
@@ -55,6 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SCENARIO_LUA = ROOT / "bench" / "wrk" / "scenario.lua"
 VENV_BIN = Path(sys.executable).parent
+GUNICORN_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 
 DEFAULT_SCALES = (100_000, 1_000_000)
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nexus_bench"
@@ -632,12 +634,12 @@ def start_server(
             [
                 str(VENV_BIN / "gunicorn"),
                 app,
+                "--config",  # production's: preloaded, recycled workers
+                str(GUNICORN_CONFIG),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(args.workers),
-                "--worker-class",
-                "sync",
                 "--log-level",
                 "warning",
             ],

@@ -434,6 +434,13 @@ def test_dockerfile_serves_gunicorn_wsgi_on_port_8000_by_default() -> None:
     argv = json.loads(cmd)
     assert argv[:2] == ["gunicorn", "nexus.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:8000"
+    assert argv[argv.index("--config") + 1] == "deploy/gunicorn.conf.py"
+
+
+def test_make_web_serves_with_the_images_gunicorn_settings() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    web = makefile.split("\nweb:", 1)[1].split("\n\n", 1)[0]
+    assert "--config deploy/gunicorn.conf.py" in web
 
 
 def test_the_environment_holds_its_libraries_compiled() -> None:
