@@ -246,7 +246,8 @@ def _clean_profile_field(field: str, value: Any) -> Any:
 def sync_programme_staff_group(using: str = "default") -> Group:
     """The "Programme staff" group holds every permission on the hub's own apps,
     but only viewing on accounts: changing a user can make anyone a superuser.
-    Kept after every migrate, so new models' permissions join it."""
+    Set after every migrate, so new models' permissions join it (and edits made
+    to it in the admin are undone: narrower rights belong in another group)."""
     group, _ = Group.objects.using(using).get_or_create(name=PROGRAMME_STAFF)
     content = [
         config.label
