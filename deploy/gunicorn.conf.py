@@ -3,7 +3,7 @@
 bind address, worker count and access log.
 
 Workers are recycled to bound slow leaks. Each used to import the app itself
-as it started, 2 s of CPU, and recycling came every 2,000 requests: a few
+as it started, about 2 s of CPU, and recycling came every 2,000 requests: a few
 seconds apart under load on 2 cores. Measured with wrk on the cached challenge
 list, that halved throughput (1,040 requests/s against 1,840-1,900) and raised
 the mean latency from 8.6 ms to 228 ms.
