@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import socket
 import urllib.error
 from typing import Any
 
@@ -282,10 +281,10 @@ def test_only_loopback_addresses_are_accepted() -> None:
         run._loopback("http://example.org/healthz")
 
 
-def test_the_machine_is_measured_by_a_plain_django_view_served_as_nexus_is() -> None:
-    with socket.socket() as probe:  # a port nothing else holds, as the plain view's
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def test_the_machine_is_measured_by_a_plain_django_view_served_as_nexus_is(
+    free_port: int,
+) -> None:
+    port = free_port  # the plain view's is --port + 4
     args = run.parse_args(["--port", str(port - 4), "--duration", "3"])
     seen: list[tuple[str, dict[str, int], tuple[int, bytes]]] = []
 

@@ -15,7 +15,6 @@ import copy
 import importlib.util
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -630,12 +629,6 @@ def test_a_connection_left_idle_still_hears_pushes_on_the_redis_layer(
 # --- A real server, real clients ----------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def shared_database_url() -> str:
     """pytest-django's test database, for the server to share."""
     db_settings = connection.settings_dict
@@ -647,9 +640,9 @@ def shared_database_url() -> str:
 
 
 @pytest.fixture
-def nexus_server(transactional_db: None, tmp_path: Path) -> Iterator[str]:
+def nexus_server(transactional_db: None, tmp_path: Path, free_port: int) -> Iterator[str]:
     """uvicorn serving nexus.asgi on a free port over the test database; its address."""
-    port = free_port()
+    port = free_port
     run_id = uuid.uuid4().hex[:12]
     env = {
         **os.environ,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -58,16 +57,10 @@ def test_the_server_entry_points_load_the_app_and_freeze_it(module: str) -> None
     assert probe["connected"] == []
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def test_gunicorn_loads_the_app_once_in_its_master_and_forks_its_workers() -> None:
+def test_gunicorn_loads_the_app_once_in_its_master_and_forks_its_workers(free_port: int) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env["DJANGO_SETTINGS_MODULE"] = "nexus.settings"
-    port = _free_port()
+    port = free_port
     master = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
