@@ -10,7 +10,7 @@ from django.db import transaction
 
 from nexus.accounts.models import Cohort, Profile, User
 from nexus.accounts.services import sync_programme_staff_group
-from nexus.search import services as search_services
+from nexus.search.indexing import index_on_commit
 
 DEMO_PASSWORD = "nexus-demo-2026"
 DEMO_COHORT_SLUG = "prodev-backend-2026"
@@ -112,7 +112,7 @@ def load_demo_accounts() -> dict[str, User]:
             user.refresh_from_db()
             # Profiles are written directly here, so index the person as the
             # account services do: the demo people are found by search at once.
-            search_services.index_user(user.pk)
+            index_on_commit("user", user.pk)
         people[person.key] = user
     # The demo's staff manage the hub's content in the admin.
     people["staff"].groups.add(sync_programme_staff_group())

@@ -24,7 +24,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from nexus.accounts.models import Cohort, Profile, User, username_validator
 from nexus.core.cache import bump_on_commit, invalidates
 from nexus.core.errors import AuthenticationFailed, ValidationError
-from nexus.search import services as search_services
+from nexus.search.indexing import index_on_commit
 
 PROFILE_EDITABLE_FIELDS = (
     "display_name",
@@ -85,7 +85,7 @@ def user_register(*, email: str, username: str, password: str) -> User:
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, username=username, password=password)
-            search_services.index_user(user.pk)
+            index_on_commit("user", user.pk)
     except IntegrityError as exc:
         taken = "username" if "username" in str(exc).lower() else "email"
         message = (
@@ -166,7 +166,7 @@ def user_changed(user_id: int) -> None:
     """After staff edit or remove a person outside the API (the admin), in that
     transaction: their search document is rewritten (or dropped), and the
     cached pages that show people move on once it commits."""
-    search_services.index_user(user_id)
+    index_on_commit("user", user_id)
     bump_on_commit(*PEOPLE_NAMESPACES)
 
 
@@ -196,7 +196,7 @@ def profile_update(*, user: User, data: Mapping[str, Any]) -> User:
             setattr(profile, field, value)
         profile.full_clean(exclude=["user"])
         profile.save()
-        search_services.index_user(user.pk)
+        index_on_commit("user", user.pk)
     user.profile = profile
     return user
 

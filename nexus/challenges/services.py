@@ -51,6 +51,7 @@ from nexus.knowledge import services as knowledge_services
 from nexus.knowledge.models import Guide
 from nexus.notifications import events
 from nexus.search import services as search_services
+from nexus.search.indexing import index_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ def challenge_create(*, actor: User, data: Mapping[str, Any]) -> Challenge:
     challenge.save(update_fields=["current_revision", "revision_count"])
     _follow(actor, challenge)
     events.record("challenge.created", challenge_id=challenge.pk, actor_id=actor.pk)
-    search_services.index_challenge(challenge.pk)
+    index_on_commit("challenge", challenge.pk)
     return challenge
 
 
@@ -236,7 +237,7 @@ def challenge_update(*, actor: User, challenge_id: int, data: Mapping[str, Any])
     challenge.save()
     for field, objects in related.items():
         getattr(challenge, field).set(objects)
-    search_services.index_challenge(challenge.pk)
+    index_on_commit("challenge", challenge.pk)
     return challenge
 
 
@@ -251,7 +252,7 @@ def challenge_delete(*, actor: User, challenge_id: int) -> None:
         raise PermissionDenied("A challenge with solutions stays; ask staff to close it.")
     challenge.deleted_at = timezone.now()
     challenge.save(update_fields=["deleted_at", "updated_at"])
-    search_services.index_challenge(challenge.pk)
+    index_on_commit("challenge", challenge.pk)
 
 
 # A Redis hash of views not yet added to the table: challenge id -> views.
@@ -432,7 +433,7 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
 
     Not on hidden, closed or duplicate challenges. Raises NotFound, ValidationError.
     """
-    challenge, challenge_links = _answered_challenge(actor, challenge_id)
+    challenge, _links = _answered_challenge(actor, challenge_id)
     if challenge.is_hidden:
         raise ValidationError(
             "This challenge is hidden by staff.", errors={"challenge": ["Hidden."]}
@@ -448,7 +449,7 @@ def solution_create(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
     events.record(
         "solution.created", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk
     )
-    search_services.index_solution(solution, challenge_links)
+    index_on_commit("solution", solution.pk)
     # Shaped as selectors.solution_get returns one, so both doors can answer with
     # it without reading it back: a new answer has no comments yet.
     solution.visible_comments = []  # type: ignore[attr-defined]
@@ -468,7 +469,7 @@ def solution_update(*, actor: User, solution_id: int, data: Mapping[str, Any]) -
     solution.body_html = render_markdown(body)
     solution.save(update_fields=["body", "body_html", "updated_at"])
     _touch(solution.challenge)
-    search_services.index_solution(solution.pk)
+    index_on_commit("solution", solution.pk)
     return solution
 
 
@@ -486,7 +487,7 @@ def solution_delete(*, actor: User, solution_id: int) -> None:
     solution.save(update_fields=["deleted_at", "updated_at"])
     if not solution.is_hidden:
         _touch(challenge, solution_count=-1)
-    search_services.index_challenge(challenge.pk)
+    index_on_commit("challenge", challenge.pk)
 
 
 def _accept_events(challenge: Challenge, solution: Solution, acceptor: User) -> None:
@@ -569,7 +570,7 @@ def solution_accept(*, actor: User, solution_id: int) -> Solution:
     events.record(
         "solution.accepted", solution_id=solution.pk, challenge_id=challenge.pk, actor_id=actor.pk
     )
-    search_services.index_challenge(challenge.pk)
+    index_on_commit("challenge", challenge.pk)
     return solution
 
 
@@ -586,7 +587,7 @@ def solution_unaccept(*, actor: User, solution_id: int) -> Solution:
             "This solution is not accepted.", errors={"solution": ["Not accepted."]}
         )
     _unaccept(challenge, solution)
-    search_services.index_challenge(challenge.pk)
+    index_on_commit("challenge", challenge.pk)
     return solution
 
 
@@ -860,7 +861,7 @@ def challenge_close(*, actor: User, challenge_id: int, reason: Any = None) -> Ch
         challenge=challenge,
         reason=note,
     )
-    search_services.index_challenge(challenge.pk)
+    index_on_commit("challenge", challenge.pk)
     return challenge
 
 
@@ -887,7 +888,7 @@ def challenge_reopen(*, actor: User, challenge_id: int, reason: Any = None) -> C
         challenge=challenge,
         reason=note,
     )
-    search_services.index_challenge(challenge.pk)
+    index_on_commit("challenge", challenge.pk)
     return challenge
 
 
@@ -920,7 +921,7 @@ def challenge_mark_duplicate(
         reason=note,
         details={"original": original.pk},
     )
-    search_services.index_challenge(challenge.pk)
+    index_on_commit("challenge", challenge.pk)
     return challenge
 
 
@@ -973,7 +974,7 @@ def content_hide(
         challenge=challenge,
         reason=note,
     )
-    search_services.index_challenge(challenge.pk)
+    index_on_commit("challenge", challenge.pk)
     return content  # type: ignore[no-any-return]
 
 

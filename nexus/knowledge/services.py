@@ -19,6 +19,7 @@ from nexus.core.permissions import is_staff
 from nexus.knowledge import permissions
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
 from nexus.search import services as search_services
+from nexus.search.indexing import index_on_commit
 from nexus.search.tasks import index_linked_task, index_objects_task
 
 TITLE_MAX = 200
@@ -435,7 +436,7 @@ def guide_create(*, actor: User, data: Mapping[str, Any]) -> Guide:
     recount_changed(guide, {})
     _write_revision(guide, editor=actor, message=message)
     guide.save(update_fields=["current_revision", "revision_count"])
-    search_services.index_guide(guide.pk)
+    index_on_commit("guide", guide.pk)
     return guide
 
 
@@ -495,7 +496,7 @@ def guide_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Guide:
         getattr(guide, field).set(objects)
     if recounts:
         recount_changed(guide, counted_before)
-    search_services.index_guide(guide.pk)
+    index_on_commit("guide", guide.pk)
     return guide
 
 
@@ -541,7 +542,7 @@ def guide_revision_restore(
         restored_from=revision,
     )
     guide.save()
-    search_services.index_guide(guide.pk)
+    index_on_commit("guide", guide.pk)
     return guide
 
 
@@ -561,7 +562,7 @@ def guide_delete(*, actor: User, slug: str) -> None:
     guide.deleted_by = actor
     guide.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     recount_changed(guide, counted_before)
-    search_services.index_guide(guide.pk)
+    index_on_commit("guide", guide.pk)
 
 
 @invalidates("guides", "reference")
@@ -577,7 +578,7 @@ def guide_undelete(*, actor: User, slug: str) -> Guide:
     guide.deleted_by = None
     guide.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     recount_changed(guide, {})
-    search_services.index_guide(guide.pk)
+    index_on_commit("guide", guide.pk)
     return guide
 
 
@@ -594,7 +595,7 @@ def guide_changed_in_admin(guide: Guide, counted_before: LinkIds) -> None:
     """After the admin saved a guide's status or links, in its transaction: the
     counts, the search document and the cached pages follow, as for the API's edits."""
     recount_changed(guide, counted_before)
-    search_services.index_guide(guide.pk)
+    index_on_commit("guide", guide.pk)
     bump_on_commit("guides", "reference")
 
 

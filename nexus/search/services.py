@@ -744,42 +744,36 @@ def _refresh(
 # --- One object changed -------------------------------------------------------------------
 
 
-def index_guide(guide_id: int) -> None:
-    """Bring a guide's document up to date: written, edited, published or restored
-    (indexed), deleted (removed). Call inside the writing transaction."""
-    _refresh(GUIDES, [guide_id])
+def refresh_guides(guide_ids: list[int]) -> None:
+    """Rewrite guides' documents: written, edited, published or restored (indexed),
+    deleted (removed)."""
+    _refresh(GUIDES, guide_ids)
 
 
-def index_challenge(challenge_id: int) -> None:
-    """Bring a challenge's document, and its solutions' (which carry its title,
-    technologies and visibility), up to date. Call after any change of the
-    challenge: written, edited, solved, closed, hidden, deleted."""
-    _refresh(CHALLENGES, [challenge_id])
+def refresh_challenges(challenge_ids: list[int]) -> None:
+    """Rewrite challenges' documents, and their solutions' (which carry the
+    challenge's title, technologies and visibility): written, edited, solved,
+    closed, hidden, deleted."""
+    _refresh(CHALLENGES, challenge_ids)
     _refresh(
-        SOLUTIONS, Solution.objects.filter(challenge_id=challenge_id).values_list("pk", flat=True)
+        SOLUTIONS,
+        Solution.objects.filter(challenge_id__in=challenge_ids).values_list("pk", flat=True),
     )
 
 
-def index_solution(solution: Solution | int, challenge_links: Links | None = None) -> None:
-    """Bring a solution's document up to date: written, edited, accepted, hidden, deleted.
-
-    Given the instance just saved, with its challenge loaded, it is indexed as it
-    is, without being read again; given its challenge's links as well (from
-    `solution_links_sql`), without reading those either."""
-    if isinstance(solution, Solution):
-        _refresh(SOLUTIONS, [solution.pk], loaded=[solution], links=challenge_links)
-    else:
-        _refresh(SOLUTIONS, [solution])
+def refresh_solutions(solution_ids: list[int]) -> None:
+    """Rewrite solutions' documents: written, edited, accepted, hidden, deleted."""
+    _refresh(SOLUTIONS, solution_ids)
 
 
-def index_message(message_id: int) -> None:
-    """Bring a channel message's document up to date: posted, edited, deleted."""
-    _refresh(MESSAGES, [message_id])
+def refresh_messages(message_ids: list[int]) -> None:
+    """Rewrite channel messages' documents: posted, edited, deleted."""
+    _refresh(MESSAGES, message_ids)
 
 
-def index_user(user_id: int) -> None:
-    """Bring a person's document up to date: registered, profile edited, deactivated."""
-    _refresh(USERS, [user_id])
+def refresh_users(user_ids: list[int]) -> None:
+    """Rewrite people's documents: registered, profile edited, deactivated."""
+    _refresh(USERS, user_ids)
 
 
 # The link fields, on guides and challenges, of what `index_linked` takes; a

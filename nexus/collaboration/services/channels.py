@@ -23,7 +23,7 @@ from nexus.core.errors import NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import render_markdown
 from nexus.core.permissions import is_staff
 from nexus.notifications import events
-from nexus.search import services as search_services
+from nexus.search.indexing import index_on_commit
 
 MESSAGE_MAX = 10_000
 TOPIC_MAX = 300
@@ -282,7 +282,7 @@ def message_post(*, actor: User, slug: str, data: Mapping[str, Any]) -> Message:
     events.record(
         "message.created", message_id=message.pk, channel_id=channel.pk, actor_id=actor.pk
     )
-    search_services.index_message(message.pk)
+    index_on_commit("message", message.pk)
     _push_message("message.created", message)
     return message
 
@@ -320,7 +320,7 @@ def message_edit(*, actor: User, message_id: int, data: Mapping[str, Any]) -> Me
     message.body_html = render_markdown(body)
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
-    search_services.index_message(message.pk)
+    index_on_commit("message", message.pk)
     _push_message("message.updated", message)
     return message
 
@@ -336,7 +336,7 @@ def message_delete(*, actor: User, message_id: int) -> None:
     Channel.objects.filter(pk=message.channel_id).update(message_count=F("message_count") - 1)
     if message.parent_id is not None:
         Message.objects.filter(pk=message.parent_id).update(reply_count=F("reply_count") - 1)
-    search_services.index_message(message.pk)
+    index_on_commit("message", message.pk)
     channel_id, message_pk = message.channel_id, message.pk
     live.push_on_commit(
         live.channel_group(channel_id), {"type": "message.deleted", "id": message_pk}
