@@ -189,24 +189,6 @@ def _links_from(rows: Iterable[Sequence[Any]]) -> Links:
     return Links(technologies, names)
 
 
-def solution_links_sql(challenge_id: str) -> str:
-    """A PostgreSQL scalar subquery: the links a solution's document takes from
-    the challenge whose id is the SQL expression `challenge_id`, as JSON that
-    `solution_links` reads. For a write that already holds the challenge's row,
-    so it can return them with it rather than in a query of their own."""
-    links = _links_sql(Challenge, challenge_id, concepts=False, ordered=False)
-    return (
-        "(SELECT json_agg(json_build_array(link.owner, link.technology, link.name) "  # noqa: S608 -- see _links_sql
-        f"ORDER BY link.part, link.id) FROM ({links}) "
-        "AS link (owner, part, technology, name, id))"
-    )
-
-
-def solution_links(value: list[list[Any]] | None) -> Links:
-    """The `Links` of what `solution_links_sql` selected (None: no links)."""
-    return _links_from(value or ())
-
-
 def _links(
     model: type[Guide] | type[Challenge], ids: Collection[int], *, concepts: bool = True
 ) -> Links:
