@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
 from nexus.accounts.models import Profile
 from nexus.accounts.tests.factories import CohortFactory
@@ -724,6 +726,47 @@ def test_unknown_ids_are_404_in_the_error_shape(api_client, as_user, peer):
         assert response.status_code == 404
         assert response.json()["type"] == "not_found"
     assert as_user(peer).post(f"{CHALLENGES}999999/vote/", {"value": 1}).status_code == 404
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata"])
+def test_a_listed_challenge_is_exactly_what_its_declared_fields_give(
+    as_user, peer, user_factory, make_challenge, solve, staff, zone
+):
+    """The list's serializer builds its JSON in one function; field by field, its
+    declared fields must give the same, keys in the same order, in any time zone."""
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from nexus.challenges import selectors
+    from nexus.challenges.api.rest.serializers import ChallengeSerializer
+    from nexus.knowledge.tests.factories import ConceptFactory, TechnologyFactory
+
+    TechnologyFactory.create(name="Django REST framework", slug="drf")
+    ConceptFactory.create(name="Idempotency", slug="idempotency")
+    named = user_factory(username="named-one", display_name="Named One")
+    linked = make_challenge(
+        author=named, technologies=["drf", "celery"], concepts=["idempotency"], tags=["Zeta", "a"]
+    )
+    bare = make_challenge(technologies=[])
+    solved = make_challenge(author=peer)
+    services.solution_accept(actor=peer, solution_id=solve(solved, author=named).pk)
+    services.challenge_mark_duplicate(actor=staff, challenge_id=bare.pk, original_id=linked.pk)
+    services.content_hide(actor=staff, target="challenge", target_id=solved.pk, reason="Spam.")
+
+    with timezone.override(zone):
+        listed = as_user(staff).get(f"{CHALLENGES}?page_size=100").json()["results"]
+        field_by_field = [
+            serializers.Serializer.to_representation(ChallengeSerializer(), challenge)
+            for challenge in selectors.challenge_list(viewer=staff).order_by("-created_at")
+        ]
+
+    assert listed == json.loads(JSONRenderer().render(field_by_field))
+    assert [list(row) for row in listed] == [list(ChallengeSerializer().fields)] * 3
+    first = next(row for row in listed if row["id"] == linked.pk)
+    assert [t["slug"] for t in first["technologies"]] == ["celery", "drf"]  # by name
+    assert [t["slug"] for t in first["tags"]] == ["a", "zeta"]  # by slug
+    assert first["author"] == {"username": "named-one", "display_name": "Named One"}
+    assert listed[0]["created_at"].endswith("+05:30" if zone != "UTC" else "Z")
 
 
 def test_each_anonymous_list_reads_afresh_what_its_reader_may_see(
