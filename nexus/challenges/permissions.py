@@ -46,8 +46,7 @@ def visible(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
 
 
 def visible_to(queryset: QuerySet[Any], audience: Audience, user_id: int | None) -> QuerySet[Any]:
-    """`visible` for an `audience` (and a member's `user_id`), as compiled queries
-    take them."""
+    """`visible` for an `audience` (and a member's `user_id`)."""
     queryset = queryset.filter(deleted_at__isnull=True)
     if audience == "staff":
         return queryset

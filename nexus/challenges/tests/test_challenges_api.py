@@ -233,8 +233,7 @@ def test_the_write_paths_work_outside_a_test_transaction(as_user, learner, peer,
 
 
 def test_a_posted_solution_is_answered_as_a_read_shows_it(as_user, learner, peer, make_challenge):
-    """The POST answers from the row it wrote, not by reading it back: it must
-    say exactly what a GET says afterwards."""
+    """The POST answers with the solution as a GET shows it afterwards."""
     challenge = make_challenge(author=learner)
     posted = as_user(peer).post(
         challenge_url(challenge, "solutions/"),
