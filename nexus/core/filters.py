@@ -20,8 +20,8 @@ def apply_filters(
 
     Raises ValidationError naming each filter whose value is not valid.
     """
-    if not filters:
-        return queryset
+    if not filters or filterset_class.base_filters.keys().isdisjoint(filters):
+        return queryset  # nothing to filter by (ordering, page size, cursor only)
     filterset = filterset_class(data=filters, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(
