@@ -42,6 +42,30 @@ def _log(
     )
 
 
+def _challenge_moderated(
+    challenge: Challenge,
+    fields: list[str],
+    *,
+    actor: User,
+    action: str,
+    reason: str,
+    details: dict[str, Any] | None = None,
+) -> Challenge:
+    """Save the challenge's changed `fields`, log the action, reindex it on commit."""
+    challenge.save(update_fields=[*fields, "updated_at"])
+    _log(
+        actor=actor,
+        action=action,
+        target_type="challenge",
+        target_id=challenge.pk,
+        challenge=challenge,
+        reason=reason,
+        details=details,
+    )
+    index_on_commit("challenge", challenge.pk)
+    return challenge
+
+
 @invalidates("challenges", "leaderboard")
 @transaction.atomic
 def challenge_close(*, actor: User, challenge_id: int, reason: Any = None) -> Challenge:
@@ -52,17 +76,9 @@ def challenge_close(*, actor: User, challenge_id: int, reason: Any = None) -> Ch
         raise ValidationError("Already closed.", errors={"status": ["Already closed."]})
     note = clean_reason(reason, required=False)
     challenge.status = Challenge.Status.CLOSED
-    challenge.save(update_fields=["status", "updated_at"])
-    _log(
-        actor=actor,
-        action=ModerationAction.Action.CLOSE,
-        target_type="challenge",
-        target_id=challenge.pk,
-        challenge=challenge,
-        reason=note,
+    return _challenge_moderated(
+        challenge, ["status"], actor=actor, action=ModerationAction.Action.CLOSE, reason=note
     )
-    index_on_commit("challenge", challenge.pk)
-    return challenge
 
 
 @invalidates("challenges", "leaderboard")
@@ -79,17 +95,13 @@ def challenge_reopen(*, actor: User, challenge_id: int, reason: Any = None) -> C
         Challenge.Status.SOLVED if challenge.accepted_solution_id else Challenge.Status.OPEN
     )
     challenge.duplicate_of = None
-    challenge.save(update_fields=["status", "duplicate_of", "updated_at"])
-    _log(
+    return _challenge_moderated(
+        challenge,
+        ["status", "duplicate_of"],
         actor=actor,
         action=ModerationAction.Action.REOPEN,
-        target_type="challenge",
-        target_id=challenge.pk,
-        challenge=challenge,
         reason=note,
     )
-    index_on_commit("challenge", challenge.pk)
-    return challenge
 
 
 @invalidates("challenges", "leaderboard")
@@ -111,18 +123,14 @@ def challenge_mark_duplicate(
     note = clean_reason(reason, required=False)
     challenge.status = Challenge.Status.DUPLICATE
     challenge.duplicate_of = original
-    challenge.save(update_fields=["status", "duplicate_of", "updated_at"])
-    _log(
+    return _challenge_moderated(
+        challenge,
+        ["status", "duplicate_of"],
         actor=actor,
         action=ModerationAction.Action.MARK_DUPLICATE,
-        target_type="challenge",
-        target_id=challenge.pk,
-        challenge=challenge,
         reason=note,
         details={"original": original.pk},
     )
-    index_on_commit("challenge", challenge.pk)
-    return challenge
 
 
 ModeratedTarget = Literal["challenge", "solution", "comment"]

@@ -99,30 +99,28 @@ def solution_delete(*, actor: User, solution_id: int) -> None:
 
 
 def _accept_events(challenge: Challenge, solution: Solution, acceptor: User) -> None:
+    """The acceptance's points: to the answerer, and to the asker for accepting,
+    unless they answered their own challenge."""
+    if solution.author_id == challenge.author_id:
+        return
     now = timezone.now()
-    if solution.author_id != challenge.author_id:
+    for user_id, reason, points in (
+        (solution.author_id, ReputationEvent.Reason.SOLUTION_ACCEPTED, POINTS_SOLUTION_ACCEPTED),
+        (
+            challenge.author_id,
+            ReputationEvent.Reason.ACCEPTED_A_SOLUTION,
+            POINTS_ACCEPTED_A_SOLUTION,
+        ),
+    ):
         ReputationEvent.objects.create(
-            user_id=solution.author_id,
-            reason=ReputationEvent.Reason.SOLUTION_ACCEPTED,
-            points=POINTS_SOLUTION_ACCEPTED,
+            user_id=user_id,
+            reason=reason,
+            points=points,
             challenge=challenge,
             solution=solution,
             created_at=now,
         )
-        account_services.reputation_adjust(
-            user_id=solution.author_id, delta=POINTS_SOLUTION_ACCEPTED
-        )
-        ReputationEvent.objects.create(
-            user_id=challenge.author_id,
-            reason=ReputationEvent.Reason.ACCEPTED_A_SOLUTION,
-            points=POINTS_ACCEPTED_A_SOLUTION,
-            challenge=challenge,
-            solution=solution,
-            created_at=now,
-        )
-        account_services.reputation_adjust(
-            user_id=challenge.author_id, delta=POINTS_ACCEPTED_A_SOLUTION
-        )
+        account_services.reputation_adjust(user_id=user_id, delta=points)
 
 
 def unaccept(challenge: Challenge, solution: Solution) -> None:
