@@ -162,10 +162,8 @@ class ErrorShapeExtension(MaskErrors):
     is a bug, so its message is masked as `server_error`.
     """
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [self._shape(error) for error in errors]
-
-    def _shape(self, error: GraphQLError) -> GraphQLError:
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        # MaskErrors hands every error here (its default masks them all).
         original = error.original_error
         if isinstance(original, ObjectDoesNotExist):
             original = NotFound()
