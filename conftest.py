@@ -11,6 +11,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 # Under CI every service is real: a test that needs one may not skip.
@@ -138,3 +140,88 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+class Reply(dict[str, Any]):
+    """A GraphQL response body, with its parts the tests read."""
+
+    @property
+    def data(self) -> Any:
+        assert "errors" not in self, self
+        return self["data"]
+
+    @property
+    def error(self) -> dict[str, Any]:
+        """The first error's extensions: `code`, field `errors`..."""
+        return self["errors"][0]["extensions"]  # type: ignore[no-any-return]
+
+    @property
+    def error_code(self) -> str:
+        return self.error["code"]  # type: ignore[no-any-return]
+
+
+class GraphQL:
+    """Sends queries to `/graphql/` as a client does: a JSON POST, with a
+    Bearer token when `as_user` is given."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_user: Any = None,
+        client: Client | None = None,
+        **headers: Any,
+    ) -> Any:
+        """The response, as the test client gives it."""
+        if as_user is not None:
+            from rest_framework_simplejwt.tokens import AccessToken
+
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {AccessToken.for_user(as_user)}"
+        return (client or self.client).post(
+            "/graphql/",
+            {"query": query, "variables": variables or {}},
+            content_type="application/json",
+            **headers,
+        )
+
+    def __call__(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> Reply:
+        return Reply(self.post(query, variables, **kwargs).json())
+
+    def data(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        return self(query, variables, **kwargs).data
+
+    def error(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        return self(query, variables, **kwargs).error
+
+    def error_code(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> str:
+        return self(query, variables, **kwargs).error_code
+
+    def queries(
+        self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any
+    ) -> tuple[Any, int]:
+        """The answer's data and how many SQL queries it took."""
+        with CaptureQueriesContext(connection) as captured:
+            answer = self.data(query, variables, **kwargs)
+        return answer, len(captured)
+
+    def walk(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> list[Any]:
+        """Every item of the one paged list `query` selects, following
+        `pageInfo.endCursor` through `$after` until `hasNextPage` is false."""
+        items: list[Any] = []
+        after = None
+        for _ in range(1000):
+            (page,) = self.data(query, {**(variables or {}), "after": after}, **kwargs).values()
+            items += page["results"]
+            if not page["pageInfo"]["hasNextPage"]:
+                return items
+            after = page["pageInfo"]["endCursor"]
+        raise AssertionError("the pages never ended")
+
+
+@pytest.fixture
+def gql(client: Client) -> GraphQL:
+    return GraphQL(client)

@@ -17,10 +17,9 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from nexus.accounts.api import graphql as accounts_graphql
 from nexus.challenges.api import graphql as challenges_graphql
-from nexus.collaboration.api import graphql_channels as channels_graphql
-from nexus.collaboration.api import graphql_reviews as reviews_graphql
+from nexus.collaboration.api.graphql import channels as channels_graphql
+from nexus.collaboration.api.graphql import reviews as reviews_graphql
 from nexus.core.graphql import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, ErrorShapeExtension
-from nexus.core.graphql_execution import FastLeafExecutionContext
 from nexus.journeys.api import graphql as journeys_graphql
 from nexus.knowledge.api import graphql as knowledge_graphql
 from nexus.notifications.api import graphql as notifications_graphql
@@ -72,5 +71,4 @@ schema = strawberry.Schema(
         ValidationCache,
         ErrorShapeExtension,
     ],
-    execution_context_class=FastLeafExecutionContext,
 )

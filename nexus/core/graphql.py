@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import strawberry
 from cross_web import HTTPException  # what strawberry's views raise to refuse a request
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -18,15 +20,19 @@ from rest_framework.authentication import CSRFCheck
 from strawberry.django.views import GraphQLView
 from strawberry.extensions import MaskErrors
 from strawberry.types import Info
+from strawberry_django.optimizer import OptimizerStore, optimize
 
 from nexus.accounts.authentication import JWTAuthentication
 from nexus.core.errors import (
     DomainError,
     NotAuthenticated,
     NotFound,
+    ValidationError,
     error_body,
     token_error_type,
 )
+from nexus.core.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Cursor, Keyset
+from nexus.core.pagination import Page as KeysetPage
 
 if TYPE_CHECKING:
     from nexus.accounts.models import User
@@ -156,10 +162,8 @@ class ErrorShapeExtension(MaskErrors):
     is a bug, so its message is masked as `server_error`.
     """
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [self._shape(error) for error in errors]
-
-    def _shape(self, error: GraphQLError) -> GraphQLError:
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        # MaskErrors hands every error here (its default masks them all).
         original = error.original_error
         if isinstance(original, ObjectDoesNotExist):
             original = NotFound()
@@ -184,3 +188,105 @@ class ErrorShapeExtension(MaskErrors):
             original_error=None,
             extensions=extensions,
         )
+
+
+# --- Cursor pages ------------------------------------------------------------------------
+
+Item = TypeVar("Item")
+
+First = Annotated[int, strawberry.argument(description=f"How many items: 1 to {MAX_PAGE_SIZE}.")]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Start after this cursor: a page's `pageInfo.endCursor`, or the "
+        "`cursor` of the REST list's `next` link (the same cursors). Left out: the first page."
+    ),
+]
+PAGED = (
+    f"A page: `first` items (default {PAGE_SIZE}, at most {MAX_PAGE_SIZE}) after the cursor "
+    "`after`; follow `pageInfo.endCursor` while `pageInfo.hasNextPage`."
+)
+
+
+@strawberry.type(description="Where a page ends, and whether another follows.")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last item, null when the page is empty: "
+        "pass it as `after` for the next page."
+    )
+
+
+class PageReader:
+    """Reads one page of a list for the `results` and `pageInfo` of its GraphQL page.
+
+    `results` reads the page in one query shaped by the optimizer for the
+    selection; `pageInfo` then reads nothing more. A `pageInfo` selected before
+    `results` reads the page's keys itself (one small query) as it resolves first.
+    """
+
+    def __init__(self, bounded: QuerySet[Any], keyset: Keyset, cursor: Cursor | None, size: int):
+        self.bounded, self.keyset, self.cursor, self.size = bounded, keyset, cursor, size
+        self.page: KeysetPage[Any] | None = None
+        self.has_rows = False
+
+    def rows(self, info: Info[Any, Any]) -> list[Any]:
+        if not self.has_rows:
+            # The keys are loaded whatever the selection: the cursor is made of them.
+            keys = OptimizerStore.with_hints(only=self.keyset.fields)
+            shaped = optimize(self.bounded, info, store=keys)
+            self.page, self.has_rows = self.keyset.page(shaped, self.cursor, self.size), True
+        assert self.page is not None
+        return self.page.rows
+
+    def info(self) -> PageInfo:
+        if self.page is None:
+            keys = self.bounded.prefetch_related(None).values(*self.keyset.fields)
+            self.page = self.keyset.page(keys, self.cursor, self.size)
+        return PageInfo(has_next_page=self.page.has_next, end_cursor=self.page.end_cursor)
+
+
+class ReadPage:
+    """A page a selector read itself, for a list that pages its own way (search)."""
+
+    def __init__(self, rows: list[Any], *, end_cursor: str | None) -> None:
+        self.read, self.end_cursor = rows, end_cursor
+
+    def rows(self, info: Info[Any, Any]) -> list[Any]:
+        return self.read
+
+    def info(self) -> PageInfo:
+        return PageInfo(has_next_page=self.end_cursor is not None, end_cursor=self.end_cursor)
+
+
+@strawberry.type(description="A page of a list and where it ends.")
+class Page(Generic[Item]):
+    reader: strawberry.Private[PageReader | ReadPage]
+
+    @strawberry.field(description="The page's items, in the list's order.")
+    def results(self, info: Info[Any, Any]) -> list[Item]:
+        return self.reader.rows(info)
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        return self.reader.info()
+
+
+def page_reader(
+    queryset: QuerySet[Any], *, ordering: Sequence[str], first: int | None, after: str | None
+) -> PageReader:
+    """The page of `queryset` in `ordering` that `first` and `after` ask for;
+    a `validation_error` on `first` out of 1 to 100, or on an `after` we did not give."""
+    first = PAGE_SIZE if first is None else first
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise ValidationError(errors={"first": [f"From 1 to {MAX_PAGE_SIZE}."]})
+    cursor = Cursor.decode(after, field="after") if after else None
+    keyset = Keyset(queryset.model, ordering)
+    return PageReader(keyset.bounded(queryset, cursor, field="after"), keyset, cursor, first)
+
+
+def page(
+    queryset: QuerySet[Any], *, ordering: Sequence[str], first: int | None, after: str | None
+) -> Page[Any]:
+    """A GraphQL page of `queryset`: see `page_reader`."""
+    return Page(reader=page_reader(queryset, ordering=ordering, first=first, after=after))

@@ -11,7 +11,8 @@ from strawberry.types import Info
 
 from nexus.accounts import selectors, services
 from nexus.accounts.models import Cohort, User
-from nexus.core.graphql import request_user, signed_in
+from nexus.core.graphql import PAGED, After, First, Page, page, request_user, signed_in
+from nexus.core.pagination import PAGE_SIZE
 
 
 @strawberry_django.type(Cohort, name="Cohort")
@@ -116,9 +117,9 @@ class Query:
     def user(self, username: str) -> UserType:
         return selectors.user_get_public(username=username)  # type: ignore[return-value]
 
-    @strawberry.field
-    def cohorts(self) -> list[CohortType]:
-        return list(selectors.cohort_list())  # type: ignore[arg-type]
+    @strawberry.field(description=f"Cohorts by slug. {PAGED}")
+    def cohorts(self, first: First = PAGE_SIZE, after: After = None) -> Page[CohortType]:
+        return page(selectors.cohort_list(), ordering=("slug",), first=first, after=after)
 
 
 @strawberry.type

@@ -1,11 +1,12 @@
 """GraphQL door of the challenges app: the same services and selectors as REST.
 
-List fields return the selectors' querysets, which the optimizer extension
-completes with whatever the query selects, so they cost a fixed number of SQL
-queries. `challenge(id)` returns what `selectors.challenge_get` built: the
-visible solutions (accepted first, then by score) with their visible comments,
-the challenge's visible comments and the viewer's votes and flags, all fetched
-in a fixed number of queries; its nested fields only read those. Solution and
+Lists are cursor pages of the selectors' querysets, which the optimizer
+completes with whatever the query selects, so a page costs a fixed number of
+SQL queries: one, and one more for each kind of link it selects.
+`challenge(id)` returns what `selectors.challenge_get` built: the visible
+solutions (accepted first, then by score) with their visible comments, the
+challenge's visible comments and the viewer's votes and flags, all fetched in a
+fixed number of queries; its nested fields only read those. Solution and
 comment lists that ever resolve from a queryset go through the types'
 `get_queryset`, which keeps only what the viewer may see, so hidden and deleted
 content never leaks through a nested field.
@@ -13,20 +14,15 @@ content never leaks through a nested field.
 
 from __future__ import annotations
 
-import copy
-from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 import strawberry
 import strawberry_django
-from django.db.models import Prefetch, QuerySet
-from graphql.language import FieldNode, FragmentSpreadNode, Node
+from django.db.models import QuerySet
 from strawberry.scalars import JSON
 from strawberry.types import Info
-from strawberry_django.optimizer import optimize
 
 from nexus.accounts.api.graphql import UserType
 from nexus.challenges import permissions, selectors, services
@@ -37,15 +33,23 @@ from nexus.challenges.models import (
     ModerationAction,
     Solution,
 )
-from nexus.core import compiled
 from nexus.core.errors import ValidationError
-from nexus.core.graphql import request_user, sent_fields, signed_in
+from nexus.core.graphql import (
+    PAGED,
+    After,
+    First,
+    Page,
+    given_filters,
+    page,
+    request_user,
+    sent_fields,
+    signed_in,
+)
+from nexus.core.pagination import PAGE_SIZE
 from nexus.knowledge import selectors as knowledge_selectors
 from nexus.knowledge.api.graphql import ConceptRefType, GuideType, TagRefType, TechnologyRefType
 
 CHALLENGE_ORDERINGS = ("-created_at", "-last_activity_at", "-score")
-PAGE_DEFAULT = 20
-PAGE_MAX = 100
 
 
 # --- Enums ------------------------------------------------------------------------------
@@ -158,20 +162,11 @@ class ChallengeType:
     created_at: datetime
     updated_at: datetime
 
-    @strawberry_django.field(prefetch_related=["technologies"])
-    def technologies(self, root: strawberry.Parent[Challenge]) -> list[TechnologyRefType]:
-        return _links(root, "technologies")
+    technologies: list[TechnologyRefType]
+    concepts: list[ConceptRefType]
+    tags: list[TagRefType]
 
-    @strawberry_django.field(prefetch_related=["concepts"])
-    def concepts(self, root: strawberry.Parent[Challenge]) -> list[ConceptRefType]:
-        return _links(root, "concepts")
-
-    @strawberry_django.field(prefetch_related=["tags"])
-    def tags(self, root: strawberry.Parent[Challenge]) -> list[TagRefType]:
-        return _links(root, "tags")
-
-    # Plain columns, not resolvers, so the executor reads them directly; `only`
-    # because the optimizer does not map a foreign key's column by itself.
+    # `only` because the optimizer does not map a foreign key's column by itself.
     accepted_solution_id: int | None = strawberry_django.field(only=["accepted_solution_id"])
     duplicate_of_id: int | None = strawberry_django.field(
         only=["duplicate_of_id"], description="The challenge this one repeats, if a duplicate."
@@ -320,193 +315,10 @@ class UpdateChallengeInput:
     )
 
 
-def _page(queryset: QuerySet[Any], *, ordering: str, limit: int, offset: int) -> QuerySet[Any]:
-    errors: dict[str, list[str]] = {}
-    if limit < 0:
-        errors["limit"] = ["Zero or more."]
-    if offset < 0:
-        errors["offset"] = ["Zero or more."]
-    if errors:
-        raise ValidationError(errors=errors)
-    return queryset.order_by(ordering, "-pk")[offset : offset + min(limit, PAGE_MAX)]
-
-
-LINK_FIELDS = frozenset(links for links, _ in selectors.CHALLENGE_LINKS)
-
-
-class _PageLinks:
-    """The technologies, concepts and tags of a page of challenges: those that
-    came with the page (`selectors.with_page_links`), else read in one query when
-    a link field first asks (never, if the query selects none)."""
-
-    def __init__(
-        self, challenge_ids: list[int], refs: dict[int, dict[str, list[Any]]] | None = None
-    ) -> None:
-        self._challenge_ids = challenge_ids
-        self._refs = refs
-
-    def of(self, challenge_id: int, links: str) -> list[Any]:
-        if self._refs is None:
-            self._refs = selectors.link_refs(self._challenge_ids)
-        return self._refs[challenge_id][links]
-
-
-@dataclass(frozen=True)
-class _PageShape:
-    node: FieldNode
-    deferred_loading: Any
-    select_related: Any
-    links: bool  # whether the selection asks for technologies, concepts or tags
-    # The unfiltered first pages of this selection, by audience, ordering and size.
-    first_pages: compiled.CompiledQuery[Challenge]
-
-
-class _PageShapes:
-    """What the optimizer chose for a page's columns and joins, by the query field
-    that asked for the page, so the next request with the same query text (the
-    same parsed node: the schema caches parsing) reuses the choice instead of
-    walking the selection again: 5-10% of the list's CPU. With the choice, the
-    unfiltered first pages (the lists clients open on) keep their SQL as well.
-
-    Kept only for a selection with no directives (a variable's @include could
-    change it) and no fragment spreads, whose optimization is nothing but
-    columns and joins: prefetches filter by the viewer and annotations may
-    depend on the request, so those pages are optimized each time. Bounded; the
-    node is kept beside its shape so its id is never reused while the entry
-    lives."""
-
-    SIZE = 256
-
-    def __init__(self) -> None:
-        self._shapes: OrderedDict[int, _PageShape] = OrderedDict()
-
-    def get(self, node: FieldNode) -> _PageShape | None:
-        entry = self._shapes.get(id(node))
-        if entry is None or entry.node is not node:
-            return None
-        self._shapes.move_to_end(id(node))
-        return entry
-
-    def remember(
-        self, node: FieldNode, page: QuerySet[Any], optimized: QuerySet[Any], *, links: bool
-    ) -> None:
-        if optimized.query.annotations.keys() != page.query.annotations.keys():
-            return
-        if _may_vary(node):
-            return
-        query = optimized.query
-        deferred, select_related = query.deferred_loading, copy.deepcopy(query.select_related)
-
-        def first_page(
-            key: tuple[permissions.Audience, str, int], user_id: int | None
-        ) -> QuerySet[Challenge]:
-            audience, ordering, limit = key
-            visible = selectors.challenges_visible_to(audience, user_id)
-            page = _page(visible, ordering=ordering, limit=limit, offset=0)
-            return _PageShapes.apply(_outer(page), (deferred, select_related, links))
-
-        self._shapes[id(node)] = _PageShape(
-            node,
-            deferred,
-            select_related,
-            links,
-            compiled.CompiledQuery(Challenge, first_page, "user_id"),
-        )
-        if len(self._shapes) > self.SIZE:
-            self._shapes.popitem(last=False)
-
-    @staticmethod
-    def apply(page: QuerySet[Challenge], shape: tuple[Any, Any, bool]) -> QuerySet[Challenge]:
-        # Remembered only when every prefetch was a link one: those come with the
-        # page where the database can (`with_page_links`), else `_PageLinks` reads them.
-        shaped = page.prefetch_related(None)
-        shaped.query.deferred_loading = shape[0]
-        shaped.query.select_related = copy.deepcopy(shape[1])
-        return selectors.with_page_links(shaped) if shape[2] else shaped
-
-
-def _may_vary(node: Node) -> bool:
-    """Whether the same query text could select differently from one request to
-    the next: a directive anywhere in the selection, or a fragment spread (whose
-    fragment is not looked into)."""
-    if getattr(node, "directives", None):
-        return True
-    selection_set = getattr(node, "selection_set", None)
-    if selection_set is None:
-        return isinstance(node, FragmentSpreadNode)
-    return any(_may_vary(child) for child in selection_set.selections)
-
-
-_page_shapes = _PageShapes()
-
-
-def _outer(page: QuerySet[Challenge]) -> QuerySet[Challenge]:
-    """The page chosen in a subquery, to be joined to its authors outside it: with
-    the join and the LIMIT in one statement, PostgreSQL sized its Memoize cache
-    for every author of the table before reading the page's rows (3.3 ms at a
-    million challenges, against 0.9 ms this way)."""
-    return Challenge.objects.filter(pk__in=page.values("pk")).order_by(*page.query.order_by)
-
-
-def _linked(challenges: list[Challenge]) -> list[Challenge]:
-    page_links = _PageLinks(
-        [challenge.pk for challenge in challenges], selectors.page_link_refs(challenges)
-    )
-    for challenge in challenges:
-        challenge.page_links = page_links  # type: ignore[attr-defined]
-    return challenges
-
-
-def _shape_of(info: Info[Any, Any]) -> _PageShape | None:
-    nodes = info._raw_info.field_nodes
-    return _page_shapes.get(nodes[0]) if len(nodes) == 1 else None
-
-
-def _with_links(page: QuerySet[Challenge], info: Info[Any, Any]) -> list[Challenge]:
-    """The page as the optimizer would fetch it for the query's selection, but with
-    its technologies, concepts and tags read in one query (`selectors.link_refs`)
-    instead of three prefetches, and handed to the link fields as plain lists:
-    Django's prefetch machinery and a related manager per row and link cost more
-    than the list's queries."""
-    page = _outer(page)
-    shape = _shape_of(info)
-    if shape is not None:
-        shaped = (shape.deferred_loading, shape.select_related, shape.links)
-        return _linked(list(_PageShapes.apply(page, shaped)))
-    nodes = info._raw_info.field_nodes
-    optimized = optimize(page, info)
-    lookups = optimized._prefetch_related_lookups  # type: ignore[attr-defined]
-    kept = [
-        lookup
-        for lookup in lookups
-        if (lookup.prefetch_to if isinstance(lookup, Prefetch) else lookup) not in LINK_FIELDS
-    ]
-    if lookups and len(kept) == len(lookups):
-        return list(optimized)
-    # No prefetch left (links only, or none at all: a selection of columns).
-    if not kept and len(nodes) == 1:
-        _page_shapes.remember(nodes[0], page, optimized, links=bool(lookups))
-    return _linked(list(optimized.prefetch_related(None).prefetch_related(*kept)))
-
-
-def _first_page(info: Info[Any, Any], ordering: str, limit: int) -> list[Challenge] | None:
-    """An unfiltered first page from its compiled SQL, once its selection's shape is
-    known (None until then): composing the page's query was a fifth of the list."""
-    shape = _shape_of(info)
-    if shape is None:
-        return None
-    audience, user_id = permissions.audience(request_user(info))
-    key = (audience, ordering, min(limit, PAGE_MAX))
-    return _linked(shape.first_pages.fetch(key, user_id=user_id))
-
-
-def _links(challenge: Challenge, links: str) -> list[Any]:
-    """A challenge's technologies, concepts or tags: from its page's links when
-    `_with_links` fetched it, else from the (prefetched) relation."""
-    page_links: _PageLinks | None = getattr(challenge, "page_links", None)
-    if page_links is not None:
-        return page_links.of(challenge.pk, links)
-    return list(getattr(challenge, links).all())
+def _as_selected(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
+    """A list without the links the selector prefetches for REST and details: the
+    optimizer prefetches those the query selects, and only those."""
+    return challenges.prefetch_related(None)
 
 
 def _detail(info: Info[Any, Any], challenge_id: int) -> ChallengeDetailType:
@@ -527,7 +339,7 @@ class Query:
     @strawberry.field(
         description="Challenges you may see, newest first. `ordering` is one of "
         f"{', '.join(CHALLENGE_ORDERINGS)}; `unanswered: true` keeps those without a "
-        f"solution; `limit` is at most {PAGE_MAX}."
+        f"solution. {PAGED}"
     )
     def challenges(
         self,
@@ -541,32 +353,25 @@ class Query:
         unanswered: bool | None = None,
         q: str | None = None,
         ordering: str = "-created_at",
-        limit: int = PAGE_DEFAULT,
-        offset: int = 0,
-    ) -> list[ChallengeType]:
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[ChallengeType]:
         if ordering not in CHALLENGE_ORDERINGS:
             raise ValidationError(
                 errors={"ordering": [f"One of: {', '.join(CHALLENGE_ORDERINGS)}."]}
             )
-        given = {
-            "status": status,
-            "technology": technology,
-            "concept": concept,
-            "tag": tag,
-            "author": author,
-            "cohort": cohort,
-            "q": q,
-        }
-        filters = {name: value for name, value in given.items() if value is not None}
-        if unanswered is not None:
-            filters["unanswered"] = "true" if unanswered else "false"
-        if not filters and offset == 0 and limit > 0:
-            first = _first_page(info, ordering, limit)
-            if first is not None:
-                return first  # type: ignore[return-value]
+        filters = given_filters(
+            status=status,
+            technology=technology,
+            concept=concept,
+            tag=tag,
+            author=author,
+            cohort=cohort,
+            unanswered=unanswered,
+            q=q,
+        )
         challenges = selectors.challenge_list(viewer=request_user(info), filters=filters)
-        page = _page(challenges, ordering=ordering, limit=limit, offset=offset)
-        return _with_links(page, info)  # type: ignore[return-value]
+        return page(_as_selected(challenges), ordering=(ordering,), first=first, after=after)
 
     @strawberry.field(
         description="A challenge with its solutions and comments. Counts a view, as the "
@@ -582,10 +387,12 @@ class Query:
         similar = selectors.challenge_similar(viewer=request_user(info), title=title)
         return similar  # type: ignore[return-value]
 
-    @strawberry.field(description="A challenge's revisions, newest first.")
-    def challenge_revisions(self, info: Info[Any, Any], id: int) -> list[ChallengeRevisionType]:
+    @strawberry.field(description=f"A challenge's revisions, newest first. {PAGED}")
+    def challenge_revisions(
+        self, info: Info[Any, Any], id: int, first: First = PAGE_SIZE, after: After = None
+    ) -> Page[ChallengeRevisionType]:
         revisions = selectors.challenge_revision_list(viewer=request_user(info), challenge_id=id)
-        return revisions  # type: ignore[return-value]
+        return page(revisions, ordering=("-number",), first=first, after=after)
 
     @strawberry.field(
         description="Reputation earned, highest first: +5/-2 per up/down vote on your "
@@ -604,35 +411,30 @@ class Query:
         )
         return rows  # type: ignore[return-value]
 
-    @strawberry.field(
-        description=f"The moderation log, newest first (staff). `limit` is at most {PAGE_MAX}."
-    )
+    @strawberry.field(description=f"The moderation log, newest first (staff). {PAGED}")
     def moderation_log(
         self,
         info: Info[Any, Any],
         challenge: int | None = None,
-        limit: int = PAGE_DEFAULT,
-        offset: int = 0,
-    ) -> list[ModerationActionType]:
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[ModerationActionType]:
         log = selectors.moderation_log(viewer=signed_in(info), challenge_id=challenge)
-        page = _page(log, ordering="-created_at", limit=limit, offset=offset)
-        return page  # type: ignore[return-value]
+        return page(log, ordering=("-created_at",), first=first, after=after)
 
-    @strawberry.field(description="Challenges I bookmarked, newest first.")
+    @strawberry.field(description=f"Challenges I bookmarked, newest first. {PAGED}")
     def my_bookmarks(
-        self, info: Info[Any, Any], limit: int = PAGE_DEFAULT, offset: int = 0
-    ) -> list[ChallengeType]:
+        self, info: Info[Any, Any], first: First = PAGE_SIZE, after: After = None
+    ) -> Page[ChallengeType]:
         bookmarked = selectors.bookmarked_challenges(viewer=signed_in(info))
-        page = _page(bookmarked, ordering="-created_at", limit=limit, offset=offset)
-        return page  # type: ignore[return-value]
+        return page(_as_selected(bookmarked), ordering=("-created_at",), first=first, after=after)
 
-    @strawberry.field(description="Challenges I follow, newest first.")
+    @strawberry.field(description=f"Challenges I follow, newest first. {PAGED}")
     def my_following(
-        self, info: Info[Any, Any], limit: int = PAGE_DEFAULT, offset: int = 0
-    ) -> list[ChallengeType]:
+        self, info: Info[Any, Any], first: First = PAGE_SIZE, after: After = None
+    ) -> Page[ChallengeType]:
         followed = selectors.followed_challenges(viewer=signed_in(info))
-        page = _page(followed, ordering="-created_at", limit=limit, offset=offset)
-        return page  # type: ignore[return-value]
+        return page(_as_selected(followed), ordering=("-created_at",), first=first, after=after)
 
 
 # --- Mutations --------------------------------------------------------------------------

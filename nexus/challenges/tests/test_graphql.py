@@ -1,39 +1,19 @@
 from __future__ import annotations
 
+from unittest.mock import ANY
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework_simplejwt.tokens import AccessToken
 
 from nexus.accounts.models import User
-from nexus.challenges import selectors, services
+from nexus.challenges import services
 from nexus.challenges.models import Challenge, ModerationAction, Solution, Vote
 from nexus.knowledge import services as knowledge_services
 from nexus.knowledge.tests.factories import TechnologyFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def gql(client, query, variables=None, *, as_user=None):
-    headers = {}
-    if as_user is not None:
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {AccessToken.for_user(as_user)}"
-    response = client.post(
-        "/graphql/",
-        {"query": query, "variables": variables or {}},
-        content_type="application/json",
-        **headers,
-    )
-    return response.json()
-
-
-def data(body):
-    assert "errors" not in body, body
-    return body["data"]
-
-
-def error_code(body):
-    return body["errors"][0]["extensions"]["code"]
 
 
 @pytest.fixture
@@ -119,58 +99,45 @@ LEADERBOARD = "{ leaderboard { rank points user { username } } }"
 
 
 def test_a_learner_posts_a_challenge_two_peers_solve_it_and_the_accepted_one_shows_solved(
-    client, learner, solver, second_solver, celery
+    gql, learner, solver, second_solver, celery
 ):
-    posted = data(
-        gql(
-            client,
-            CREATE_CHALLENGE,
-            {
-                "input": {
-                    "title": "Celery tasks fail after ten minutes",
-                    "body": "My long task is *killed*.",
-                    "technologies": ["celery"],
-                    "tags": ["timeouts"],
-                }
-            },
-            as_user=learner,
-        )
+    posted = gql.data(
+        CREATE_CHALLENGE,
+        {
+            "input": {
+                "title": "Celery tasks fail after ten minutes",
+                "body": "My long task is *killed*.",
+                "technologies": ["celery"],
+                "tags": ["timeouts"],
+            }
+        },
+        as_user=learner,
     )["createChallenge"]
     challenge_id = posted["id"]
-    first = data(
-        gql(
-            client,
-            CREATE_SOLUTION,
-            {"challengeId": challenge_id, "body": "Use `soft_time_limit`."},
-            as_user=solver,
-        )
+    first = gql.data(
+        CREATE_SOLUTION,
+        {"challengeId": challenge_id, "body": "Use `soft_time_limit`."},
+        as_user=solver,
     )["createSolution"]
-    second = data(
-        gql(
-            client,
-            CREATE_SOLUTION,
-            {"challengeId": challenge_id, "body": "Split the task up."},
-            as_user=second_solver,
-        )
+    second = gql.data(
+        CREATE_SOLUTION,
+        {"challengeId": challenge_id, "body": "Split the task up."},
+        as_user=second_solver,
     )["createSolution"]
 
     challenge_vote = gql(
-        client, VOTE, {"target": "CHALLENGE", "id": challenge_id, "value": 1}, as_user=solver
+        VOTE, {"target": "CHALLENGE", "id": challenge_id, "value": 1}, as_user=solver
     )
-    first_up = gql(
-        client, VOTE, {"target": "SOLUTION", "id": first["id"], "value": 1}, as_user=learner
-    )
+    first_up = gql(VOTE, {"target": "SOLUTION", "id": first["id"], "value": 1}, as_user=learner)
     first_down = gql(
-        client, VOTE, {"target": "SOLUTION", "id": first["id"], "value": -1}, as_user=second_solver
+        VOTE, {"target": "SOLUTION", "id": first["id"], "value": -1}, as_user=second_solver
     )
-    second_up = gql(
-        client, VOTE, {"target": "SOLUTION", "id": second["id"], "value": 1}, as_user=solver
-    )
-    accepted = gql(client, ACCEPT, {"id": first["id"]}, as_user=learner)
-    solved = gql(client, '{ challenges(status: "solved") { id status acceptedSolutionId } }')
-    still_open = gql(client, '{ challenges(status: "open") { id } }')
-    detail = data(gql(client, DETAIL, {"id": challenge_id}, as_user=learner))["challenge"]
-    board = data(gql(client, LEADERBOARD))["leaderboard"]
+    second_up = gql(VOTE, {"target": "SOLUTION", "id": second["id"], "value": 1}, as_user=solver)
+    accepted = gql(ACCEPT, {"id": first["id"]}, as_user=learner)
+    solved = gql('{ challenges(status: "solved") { results { id status acceptedSolutionId } } }')
+    still_open = gql('{ challenges(status: "open") { results { id } } }')
+    detail = gql.data(DETAIL, {"id": challenge_id}, as_user=learner)["challenge"]
+    board = gql.data(LEADERBOARD)["leaderboard"]
 
     assert posted["status"] == "open"
     assert posted["author"] == {"username": learner.username}
@@ -186,15 +153,15 @@ def test_a_learner_posts_a_challenge_two_peers_solve_it_and_the_accepted_one_sho
         "isAccepted": False,
         "author": {"username": solver.username},
     }
-    assert data(challenge_vote)["vote"] == {"score": 1, "myVote": 1}
-    assert data(first_up)["vote"] == {"score": 1, "myVote": 1}
-    assert data(first_down)["vote"] == {"score": 0, "myVote": -1}
-    assert data(second_up)["vote"] == {"score": 1, "myVote": 1}
-    assert data(accepted)["acceptSolution"]["isAccepted"] is True
-    assert data(solved)["challenges"] == [
+    assert challenge_vote.data["vote"] == {"score": 1, "myVote": 1}
+    assert first_up.data["vote"] == {"score": 1, "myVote": 1}
+    assert first_down.data["vote"] == {"score": 0, "myVote": -1}
+    assert second_up.data["vote"] == {"score": 1, "myVote": 1}
+    assert accepted.data["acceptSolution"]["isAccepted"] is True
+    assert solved.data["challenges"]["results"] == [
         {"id": challenge_id, "status": "solved", "acceptedSolutionId": first["id"]}
     ]
-    assert data(still_open)["challenges"] == []
+    assert still_open.data["challenges"]["results"] == []
     assert detail["status"] == "solved"
     assert detail["score"] == 1
     assert detail["acceptedSolutionId"] == first["id"]
@@ -226,119 +193,97 @@ createdAt updatedAt promotedGuideSlug comments { body } author { username displa
 
 
 def test_a_created_solution_is_answered_as_the_challenge_then_shows_it(
-    client, learner, solver, celery
+    gql, learner, solver, celery
 ):
     """createSolution answers from the row it wrote, not by reading it back."""
-    challenge = data(
-        gql(
-            client,
-            CREATE_CHALLENGE,
-            {"input": {"title": "Workers stop after a deploy", "body": "Why?"}},
-            as_user=learner,
-        )
+    challenge = gql.data(
+        CREATE_CHALLENGE,
+        {"input": {"title": "Workers stop after a deploy", "body": "Why?"}},
+        as_user=learner,
     )["createChallenge"]
-    created = data(
-        gql(
-            client,
-            "mutation($c: Int!, $b: String!) { createSolution(challengeId: $c, body: $b) { %s } }"
-            % SOLUTION_FIELDS,
-            {"c": challenge["id"], "b": "Drain **first**."},
-            as_user=solver,
-        )
+    created = gql.data(
+        "mutation($c: Int!, $b: String!) { createSolution(challengeId: $c, body: $b) { %s } }"
+        % SOLUTION_FIELDS,
+        {"c": challenge["id"], "b": "Drain **first**."},
+        as_user=solver,
     )["createSolution"]
-    shown = data(
-        gql(
-            client,
-            "query($id: Int!) { challenge(id: $id) { solutions { %s } } }" % SOLUTION_FIELDS,
-            {"id": challenge["id"]},
-            as_user=solver,
-        )
+    shown = gql.data(
+        "query($id: Int!) { challenge(id: $id) { solutions { %s } } }" % SOLUTION_FIELDS,
+        {"id": challenge["id"]},
+        as_user=solver,
     )["challenge"]["solutions"]
 
     assert shown == [created]
     assert "<strong>first</strong>" in created["bodyHtml"]
 
 
-def test_changing_and_withdrawing_a_vote_moves_score_and_reputation_exactly(
-    client, learner, solver
-):
+def test_changing_and_withdrawing_a_vote_moves_score_and_reputation_exactly(gql, learner, solver):
     challenge = post_challenge(learner)
     solution = answer(challenge, solver)
 
-    down = gql(
-        client, VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": -1}, as_user=solver
-    )
+    down = gql(VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": -1}, as_user=solver)
     reputation_after_down = reputation_of(learner)
-    up = gql(client, VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": 1}, as_user=solver)
+    up = gql(VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": 1}, as_user=solver)
     reputation_after_up = reputation_of(learner)
-    again = gql(
-        client, VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": 1}, as_user=solver
-    )
-    withdrawn = gql(
-        client, VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": 0}, as_user=solver
-    )
+    again = gql(VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": 1}, as_user=solver)
+    withdrawn = gql(VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": 0}, as_user=solver)
     solution_down = gql(
-        client, VOTE, {"target": "SOLUTION", "id": solution.pk, "value": -1}, as_user=learner
+        VOTE, {"target": "SOLUTION", "id": solution.pk, "value": -1}, as_user=learner
     )
 
-    assert data(down)["vote"] == {"score": -1, "myVote": -1}
+    assert down.data["vote"] == {"score": -1, "myVote": -1}
     assert reputation_after_down == -2
-    assert data(up)["vote"] == {"score": 1, "myVote": 1}
+    assert up.data["vote"] == {"score": 1, "myVote": 1}
     assert reputation_after_up == 5
-    assert data(again)["vote"] == {"score": 1, "myVote": 1}
-    assert data(withdrawn)["vote"] == {"score": 0, "myVote": 0}
+    assert again.data["vote"] == {"score": 1, "myVote": 1}
+    assert withdrawn.data["vote"] == {"score": 0, "myVote": 0}
     assert reputation_of(learner) == 0
-    assert data(solution_down)["vote"] == {"score": -1, "myVote": -1}
+    assert solution_down.data["vote"] == {"score": -1, "myVote": -1}
     assert reputation_of(solver) == -2
 
 
-def test_voting_on_your_own_post_is_permission_denied(client, learner, solver):
+def test_voting_on_your_own_post_is_permission_denied(gql, learner, solver):
     challenge = post_challenge(learner)
     solution = answer(challenge, solver)
 
     own_challenge = gql(
-        client, VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": 1}, as_user=learner
+        VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": 1}, as_user=learner
     )
-    own_solution = gql(
-        client, VOTE, {"target": "SOLUTION", "id": solution.pk, "value": 1}, as_user=solver
-    )
+    own_solution = gql(VOTE, {"target": "SOLUTION", "id": solution.pk, "value": 1}, as_user=solver)
 
-    assert error_code(own_challenge) == "permission_denied"
-    assert error_code(own_solution) == "permission_denied"
+    assert own_challenge.error_code == "permission_denied"
+    assert own_solution.error_code == "permission_denied"
     assert not Vote.objects.exists()
     assert Challenge.objects.get(pk=challenge.pk).score == 0
     assert reputation_of(learner) == reputation_of(solver) == 0
 
 
-def test_a_vote_of_two_is_a_validation_error(client, learner, solver):
+def test_a_vote_of_two_is_a_validation_error(gql, learner, solver):
     challenge = post_challenge(learner)
 
-    body = gql(
-        client, VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": 2}, as_user=solver
-    )
+    body = gql(VOTE, {"target": "CHALLENGE", "id": challenge.pk, "value": 2}, as_user=solver)
 
-    assert error_code(body) == "validation_error"
+    assert body.error_code == "validation_error"
     assert body["errors"][0]["extensions"]["errors"] == {"value": ["One of -1, 0 or 1."]}
     assert not Vote.objects.exists()
 
 
 def test_the_challenge_author_alone_accepts_and_can_withdraw_acceptance(
-    client, learner, solver, second_solver
+    gql, learner, solver, second_solver
 ):
     challenge = post_challenge(learner)
     solution = answer(challenge, solver)
 
-    by_peer = gql(client, ACCEPT, {"id": solution.pk}, as_user=second_solver)
-    data(gql(client, ACCEPT, {"id": solution.pk}, as_user=learner))
+    by_peer = gql(ACCEPT, {"id": solution.pk}, as_user=second_solver)
+    gql.data(ACCEPT, {"id": solution.pk}, as_user=learner)
     withdrawn = gql(
-        client,
         "mutation($id: Int!) { unacceptSolution(id: $id) { isAccepted } }",
         {"id": solution.pk},
         as_user=learner,
     )
 
-    assert error_code(by_peer) == "permission_denied"
-    assert data(withdrawn)["unacceptSolution"] == {"isAccepted": False}
+    assert by_peer.error_code == "permission_denied"
+    assert withdrawn.data["unacceptSolution"] == {"isAccepted": False}
     assert Challenge.objects.get(pk=challenge.pk).status == "open"
     assert reputation_of(learner) == reputation_of(solver) == 0
 
@@ -351,35 +296,34 @@ mutation($id: Int!, $original: Int!, $reason: String) {
 
 MODERATION_LOG = """
 query($challenge: Int) {
-  moderationLog(challenge: $challenge) {
+  moderationLog(challenge: $challenge) { results {
     action targetType targetId challengeId challengeTitle reason details actor { username }
-  }
+  } }
 }
 """
 
 
 def test_staff_mark_a_challenge_as_a_duplicate_and_the_moderation_log_shows_it(
-    client, learner, solver, staff
+    gql, learner, solver, staff
 ):
     original = post_challenge(learner)
     repeat = post_challenge(solver, title="Celery tasks killed after ten minutes")
 
     marked = gql(
-        client,
         MARK_DUPLICATE,
         {"id": repeat.pk, "original": original.pk, "reason": "Asked before."},
         as_user=staff,
     )
-    listed = gql(client, '{ challenges(status: "duplicate") { id duplicateOfId } }')
-    log = gql(client, MODERATION_LOG, {"challenge": repeat.pk}, as_user=staff)
+    listed = gql('{ challenges(status: "duplicate") { results { id duplicateOfId } } }')
+    log = gql(MODERATION_LOG, {"challenge": repeat.pk}, as_user=staff)
 
-    assert data(marked)["markDuplicate"] == {
+    assert marked.data["markDuplicate"] == {
         "id": repeat.pk,
         "status": "duplicate",
         "duplicateOfId": original.pk,
     }
-    assert data(listed)["challenges"] == [{"id": repeat.pk, "duplicateOfId": original.pk}]
-    assert data(log)["moderationLog"] == [
+    assert listed.data["challenges"]["results"] == [{"id": repeat.pk, "duplicateOfId": original.pk}]
+    assert log.data["moderationLog"]["results"] == [
         {
             "action": "mark_duplicate",
             "targetType": "challenge",
@@ -393,58 +337,52 @@ def test_staff_mark_a_challenge_as_a_duplicate_and_the_moderation_log_shows_it(
     ]
 
 
-def test_staff_close_and_reopen_a_challenge(client, learner, staff):
+def test_staff_close_and_reopen_a_challenge(gql, learner, staff):
     challenge = post_challenge(learner)
 
     closed = gql(
-        client,
         'mutation($id: Int!) { closeChallenge(id: $id, reason: "Off topic.") { status } }',
         {"id": challenge.pk},
         as_user=staff,
     )
     reopened = gql(
-        client,
         "mutation($id: Int!) { reopenChallenge(id: $id) { status } }",
         {"id": challenge.pk},
         as_user=staff,
     )
-    log = data(gql(client, "{ moderationLog { action reason } }", as_user=staff))
+    log = gql.data("{ moderationLog { results { action reason } } }", as_user=staff)
 
-    assert data(closed)["closeChallenge"] == {"status": "closed"}
-    assert data(reopened)["reopenChallenge"] == {"status": "open"}
-    assert log["moderationLog"] == [
+    assert closed.data["closeChallenge"] == {"status": "closed"}
+    assert reopened.data["reopenChallenge"] == {"status": "open"}
+    assert log["moderationLog"]["results"] == [
         {"action": "reopen", "reason": ""},
         {"action": "close", "reason": "Off topic."},
     ]
 
 
-def test_a_learner_cannot_moderate(client, learner, solver):
+def test_a_learner_cannot_moderate(gql, learner, solver):
     challenge = post_challenge(learner)
     other = post_challenge(learner, title="Redis connection refused in Docker")
     solution = answer(challenge, solver)
 
     close = gql(
-        client,
         "mutation($id: Int!) { closeChallenge(id: $id) { status } }",
         {"id": challenge.pk},
         as_user=learner,
     )
-    duplicate = gql(
-        client, MARK_DUPLICATE, {"id": other.pk, "original": challenge.pk}, as_user=learner
-    )
+    duplicate = gql(MARK_DUPLICATE, {"id": other.pk, "original": challenge.pk}, as_user=learner)
     hide = gql(
-        client,
         'mutation($id: Int!) { hideContent(target: SOLUTION, id: $id, reason: "Spam.") }',
         {"id": solution.pk},
         as_user=learner,
     )
-    log = gql(client, MODERATION_LOG, as_user=learner)
+    log = gql(MODERATION_LOG, as_user=learner)
 
-    assert error_code(close) == "permission_denied"
-    assert error_code(duplicate) == "permission_denied"
-    assert error_code(hide) == "permission_denied"
+    assert close.error_code == "permission_denied"
+    assert duplicate.error_code == "permission_denied"
+    assert hide.error_code == "permission_denied"
     # The log is staff-only; the selector does not even admit it exists.
-    assert error_code(log) == "not_found"
+    assert log.error_code == "not_found"
     assert set(Challenge.objects.values_list("status", flat=True)) == {"open"}
     assert not Solution.objects.get(pk=solution.pk).is_hidden
     assert not ModerationAction.objects.exists()
@@ -458,27 +396,24 @@ mutation($target: ModerationTarget!, $id: Int!, $reason: String!) {
 
 
 def test_a_hidden_solution_is_invisible_to_others_but_its_author_sees_it_with_the_reason(
-    client, learner, solver, second_solver, staff
+    gql, learner, solver, second_solver, staff
 ):
     challenge = post_challenge(learner)
     hidden = answer(challenge, solver, body="Buy my course.")
     shown = answer(challenge, second_solver)
 
-    hid = gql(
-        client, HIDE, {"target": "SOLUTION", "id": hidden.pk, "reason": "Advert."}, as_user=staff
-    )
+    hid = gql(HIDE, {"target": "SOLUTION", "id": hidden.pk, "reason": "Advert."}, as_user=staff)
 
     def solutions_seen_by(user):
-        body = gql(client, DETAIL, {"id": challenge.pk}, as_user=user)
+        body = gql(DETAIL, {"id": challenge.pk}, as_user=user)
         return [
-            (s["id"], s["isHidden"], s["hiddenReason"])
-            for s in data(body)["challenge"]["solutions"]
+            (s["id"], s["isHidden"], s["hiddenReason"]) for s in body.data["challenge"]["solutions"]
         ]
 
-    anonymous = data(gql(client, DETAIL, {"id": challenge.pk}))["challenge"]["solutions"]
-    count = data(gql(client, "{ challenges { solutionCount } }"))["challenges"]
+    anonymous = gql.data(DETAIL, {"id": challenge.pk})["challenge"]["solutions"]
+    count = gql.data("{ challenges { results { solutionCount } } }")["challenges"]["results"]
 
-    assert data(hid) == {"hideContent": True}
+    assert hid.data == {"hideContent": True}
     assert [s["id"] for s in anonymous] == [shown.pk]
     assert solutions_seen_by(learner) == [(shown.pk, False, "")]
     assert solutions_seen_by(second_solver) == [(shown.pk, False, "")]
@@ -490,7 +425,7 @@ def test_a_hidden_solution_is_invisible_to_others_but_its_author_sees_it_with_th
 
 
 def test_hidden_and_deleted_comments_never_show_in_nested_lists(
-    client, learner, solver, second_solver, staff
+    gql, learner, solver, second_solver, staff
 ):
     challenge = post_challenge(learner)
     solution = answer(challenge, solver)
@@ -503,20 +438,15 @@ def test_hidden_and_deleted_comments_never_show_in_nested_lists(
     deleted = services.comment_create(
         actor=second_solver, target="challenge", target_id=challenge.pk, data={"body": "Oops."}
     )
-    data(
-        gql(client, HIDE, {"target": "COMMENT", "id": hidden.pk, "reason": "Rude."}, as_user=staff)
-    )
-    data(
-        gql(
-            client,
-            "mutation($id: Int!) { deleteComment(id: $id) }",
-            {"id": deleted.pk},
-            as_user=second_solver,
-        )
+    gql.data(HIDE, {"target": "COMMENT", "id": hidden.pk, "reason": "Rude."}, as_user=staff)
+    gql.data(
+        "mutation($id: Int!) { deleteComment(id: $id) }",
+        {"id": deleted.pk},
+        as_user=second_solver,
     )
 
-    seen_by_learner = data(gql(client, DETAIL, {"id": challenge.pk}, as_user=learner))
-    seen_by_author = data(gql(client, DETAIL, {"id": challenge.pk}, as_user=second_solver))
+    seen_by_learner = gql.data(DETAIL, {"id": challenge.pk}, as_user=learner)
+    seen_by_author = gql.data(DETAIL, {"id": challenge.pk}, as_user=second_solver)
 
     assert seen_by_learner["challenge"]["comments"] == []
     assert seen_by_learner["challenge"]["solutions"][0]["comments"] == [
@@ -529,30 +459,28 @@ def test_hidden_and_deleted_comments_never_show_in_nested_lists(
     ]
 
 
-def test_unhiding_a_solution_shows_it_again(client, learner, solver, staff):
+def test_unhiding_a_solution_shows_it_again(gql, learner, solver, staff):
     challenge = post_challenge(learner)
     solution = answer(challenge, solver)
     services.content_hide(actor=staff, target="solution", target_id=solution.pk, reason="Check.")
 
     unhid = gql(
-        client,
         "mutation($id: Int!) { unhideContent(target: SOLUTION, id: $id) }",
         {"id": solution.pk},
     )
     unhid_by_staff = gql(
-        client,
         "mutation($id: Int!) { unhideContent(target: SOLUTION, id: $id) }",
         {"id": solution.pk},
         as_user=staff,
     )
-    seen = data(gql(client, DETAIL, {"id": challenge.pk}))["challenge"]["solutions"]
+    seen = gql.data(DETAIL, {"id": challenge.pk})["challenge"]["solutions"]
 
-    assert error_code(unhid) == "not_authenticated"
-    assert data(unhid_by_staff) == {"unhideContent": False}
+    assert unhid.error_code == "not_authenticated"
+    assert unhid_by_staff.data == {"unhideContent": False}
     assert [s["id"] for s in seen] == [solution.pk]
 
 
-def test_signed_out_callers_of_mutations_get_not_authenticated(client, learner, solver):
+def test_signed_out_callers_of_mutations_get_not_authenticated(gql, learner, solver):
     challenge = post_challenge(learner)
     solution = answer(challenge, solver)
     mutations = [
@@ -569,11 +497,11 @@ def test_signed_out_callers_of_mutations_get_not_authenticated(client, learner, 
         ("mutation($id: Int!) { deleteChallenge(id: $id) }", {"id": challenge.pk}),
     ]
 
-    codes = [error_code(gql(client, query, variables)) for query, variables in mutations]
-    bookmarks = gql(client, "{ myBookmarks { id } }")
+    codes = [gql.error_code(query, variables) for query, variables in mutations]
+    bookmarks = gql("{ myBookmarks { results { id } } }")
 
     assert codes == ["not_authenticated"] * len(mutations)
-    assert error_code(bookmarks) == "not_authenticated"
+    assert bookmarks.error_code == "not_authenticated"
     assert Challenge.objects.count() == 1
     assert Solution.objects.count() == 1
     assert not Vote.objects.exists()
@@ -586,12 +514,11 @@ mutation($id: Int!, $input: UpdateChallengeInput!) {
 """
 
 
-def test_the_author_edits_from_the_current_revision_and_a_stale_one_is_a_conflict(client, learner):
+def test_the_author_edits_from_the_current_revision_and_a_stale_one_is_a_conflict(gql, learner):
     challenge = post_challenge(learner)
     first_revision = challenge.current_revision_id
 
     edited = gql(
-        client,
         UPDATE_CHALLENGE,
         {
             "id": challenge.pk,
@@ -604,35 +531,30 @@ def test_the_author_edits_from_the_current_revision_and_a_stale_one_is_a_conflic
         as_user=learner,
     )
     stale = gql(
-        client,
         UPDATE_CHALLENGE,
         {"id": challenge.pk, "input": {"body": "Another body.", "baseRevision": first_revision}},
         as_user=learner,
     )
     without_base = gql(
-        client,
         UPDATE_CHALLENGE,
         {"id": challenge.pk, "input": {"body": "Another body."}},
         as_user=learner,
     )
-    history = data(
-        gql(
-            client,
-            "query($id: Int!) { challengeRevisions(id: $id) { number title message "
-            "editor { username } } }",
-            {"id": challenge.pk},
-        )
+    history = gql.data(
+        "query($id: Int!) { challengeRevisions(id: $id) { results { number title message "
+        "editor { username } } } }",
+        {"id": challenge.pk},
     )
 
-    current = data(edited)["updateChallenge"]
+    current = edited.data["updateChallenge"]
     assert current["title"] == "Celery tasks die after ten minutes"
     assert current["currentRevisionId"] != first_revision
-    assert error_code(stale) == "conflict"
+    assert stale.error_code == "conflict"
     assert (
         stale["errors"][0]["extensions"]["current_revision"]["id"] == current["currentRevisionId"]
     )
-    assert error_code(without_base) == "validation_error"
-    assert history["challengeRevisions"] == [
+    assert without_base.error_code == "validation_error"
+    assert history["challengeRevisions"]["results"] == [
         {
             "number": 2,
             "title": "Celery tasks die after ten minutes",
@@ -648,78 +570,70 @@ def test_the_author_edits_from_the_current_revision_and_a_stale_one_is_a_conflic
     ]
 
 
-def test_another_learner_cannot_edit_or_delete_a_challenge(client, learner, solver):
+def test_another_learner_cannot_edit_or_delete_a_challenge(gql, learner, solver):
     challenge = post_challenge(learner)
 
     edit = gql(
-        client,
         UPDATE_CHALLENGE,
         {"id": challenge.pk, "input": {"tags": ["spam"]}},
         as_user=solver,
     )
     delete = gql(
-        client,
         "mutation($id: Int!) { deleteChallenge(id: $id) }",
         {"id": challenge.pk},
         as_user=solver,
     )
 
-    assert error_code(edit) == "permission_denied"
-    assert error_code(delete) == "permission_denied"
+    assert edit.error_code == "permission_denied"
+    assert delete.error_code == "permission_denied"
     assert Challenge.objects.get(pk=challenge.pk).deleted_at is None
 
 
-def test_a_deleted_challenge_is_gone(client, learner):
+def test_a_deleted_challenge_is_gone(gql, learner):
     challenge = post_challenge(learner)
 
     deleted = gql(
-        client,
         "mutation($id: Int!) { deleteChallenge(id: $id) }",
         {"id": challenge.pk},
         as_user=learner,
     )
-    detail = gql(client, DETAIL, {"id": challenge.pk}, as_user=learner)
-    listed = data(gql(client, "{ challenges { id } }", as_user=learner))
+    detail = gql(DETAIL, {"id": challenge.pk}, as_user=learner)
+    listed = gql.data("{ challenges { results { id } } }", as_user=learner)
 
-    assert data(deleted) == {"deleteChallenge": True}
-    assert error_code(detail) == "not_found"
-    assert listed == {"challenges": []}
+    assert deleted.data == {"deleteChallenge": True}
+    assert detail.error_code == "not_found"
+    assert listed == {"challenges": {"results": []}}
 
 
-def test_solutions_are_edited_and_deleted_by_their_authors(client, learner, solver):
+def test_solutions_are_edited_and_deleted_by_their_authors(gql, learner, solver):
     challenge = post_challenge(learner)
     solution = answer(challenge, solver)
 
     edited = gql(
-        client,
         'mutation($id: Int!) { updateSolution(id: $id, body: "Use **acks_late**.") { bodyHtml } }',
         {"id": solution.pk},
         as_user=solver,
     )
     by_other = gql(
-        client,
         "mutation($id: Int!) { deleteSolution(id: $id) }",
         {"id": solution.pk},
         as_user=learner,
     )
     deleted = gql(
-        client,
         "mutation($id: Int!) { deleteSolution(id: $id) }",
         {"id": solution.pk},
         as_user=solver,
     )
-    seen = data(gql(client, DETAIL, {"id": challenge.pk}, as_user=solver))["challenge"]
+    seen = gql.data(DETAIL, {"id": challenge.pk}, as_user=solver)["challenge"]
 
-    assert data(edited)["updateSolution"] == {
-        "bodyHtml": "<p>Use <strong>acks_late</strong>.</p>\n"
-    }
-    assert error_code(by_other) == "permission_denied"
-    assert data(deleted) == {"deleteSolution": True}
+    assert edited.data["updateSolution"] == {"bodyHtml": "<p>Use <strong>acks_late</strong>.</p>\n"}
+    assert by_other.error_code == "permission_denied"
+    assert deleted.data == {"deleteSolution": True}
     assert seen["solutions"] == []
 
 
 def test_comments_are_posted_on_challenges_and_solutions_and_edited_by_their_author(
-    client, learner, solver
+    gql, learner, solver
 ):
     challenge = post_challenge(learner)
     solution = answer(challenge, solver)
@@ -729,40 +643,32 @@ def test_comments_are_posted_on_challenges_and_solutions_and_edited_by_their_aut
     }
     """
 
-    on_challenge = data(
-        gql(
-            client,
-            create,
-            {"target": "CHALLENGE", "id": challenge.pk, "body": "Which broker?"},
-            as_user=solver,
-        )
+    on_challenge = gql.data(
+        create,
+        {"target": "CHALLENGE", "id": challenge.pk, "body": "Which broker?"},
+        as_user=solver,
     )["createComment"]
-    on_solution = data(
-        gql(
-            client,
-            create,
-            {"target": "SOLUTION", "id": solution.pk, "body": "It worked!"},
-            as_user=learner,
-        )
+    on_solution = gql.data(
+        create,
+        {"target": "SOLUTION", "id": solution.pk, "body": "It worked!"},
+        as_user=learner,
     )["createComment"]
     edited = gql(
-        client,
         'mutation($id: Int!) { updateComment(id: $id, body: "RabbitMQ?") { body bodyHtml } }',
         {"id": on_challenge["id"]},
         as_user=solver,
     )
     edited_by_other = gql(
-        client,
         'mutation($id: Int!) { updateComment(id: $id, body: "Nope.") { body } }',
         {"id": on_challenge["id"]},
         as_user=learner,
     )
-    detail = data(gql(client, DETAIL, {"id": challenge.pk}))["challenge"]
-    counts = data(gql(client, "{ challenges { commentCount } }"))["challenges"]
+    detail = gql.data(DETAIL, {"id": challenge.pk})["challenge"]
+    counts = gql.data("{ challenges { results { commentCount } } }")["challenges"]["results"]
 
     assert on_challenge["author"] == {"username": solver.username}
-    assert data(edited)["updateComment"] == {"body": "RabbitMQ?", "bodyHtml": "<p>RabbitMQ?</p>\n"}
-    assert error_code(edited_by_other) == "permission_denied"
+    assert edited.data["updateComment"] == {"body": "RabbitMQ?", "bodyHtml": "<p>RabbitMQ?</p>\n"}
+    assert edited_by_other.error_code == "permission_denied"
     assert detail["comments"] == [{"body": "RabbitMQ?", "author": {"username": solver.username}}]
     assert detail["solutions"][0]["comments"] == [
         {"body": on_solution["body"], "author": {"username": learner.username}}
@@ -770,68 +676,63 @@ def test_comments_are_posted_on_challenges_and_solutions_and_edited_by_their_aut
     assert counts == [{"commentCount": 1}]
 
 
-def test_following_and_bookmarks_show_in_my_lists_and_on_the_challenge(client, learner, solver):
+def test_following_and_bookmarks_show_in_my_lists_and_on_the_challenge(gql, learner, solver):
     challenge = post_challenge(learner)
     post_challenge(learner, title="Redis connection refused in Docker")
 
     follow = gql(
-        client,
         "mutation($id: Int!) { follow(id: $id, active: true) }",
         {"id": challenge.pk},
         as_user=solver,
     )
     bookmark = gql(
-        client,
         "mutation($id: Int!) { bookmark(id: $id, active: true) }",
         {"id": challenge.pk},
         as_user=solver,
     )
-    mine = data(gql(client, "{ myBookmarks { id } myFollowing { id } }", as_user=solver))
-    flags = data(
-        gql(
-            client,
-            "query($id: Int!) { challenge(id: $id) { isFollowing isBookmarked } }",
-            {"id": challenge.pk},
-            as_user=solver,
-        )
+    mine = gql.data(
+        "{ myBookmarks { results { id } } myFollowing { results { id } } }", as_user=solver
+    )
+    flags = gql.data(
+        "query($id: Int!) { challenge(id: $id) { isFollowing isBookmarked } }",
+        {"id": challenge.pk},
+        as_user=solver,
     )
     unfollow = gql(
-        client,
         "mutation($id: Int!) { follow(id: $id, active: false) }",
         {"id": challenge.pk},
         as_user=solver,
     )
-    after = data(gql(client, "{ myFollowing { id } }", as_user=solver))
+    after = gql.data("{ myFollowing { results { id } } }", as_user=solver)
 
-    assert data(follow) == {"follow": True}
-    assert data(bookmark) == {"bookmark": True}
-    assert mine == {"myBookmarks": [{"id": challenge.pk}], "myFollowing": [{"id": challenge.pk}]}
+    assert follow.data == {"follow": True}
+    assert bookmark.data == {"bookmark": True}
+    assert mine == {
+        "myBookmarks": {"results": [{"id": challenge.pk}]},
+        "myFollowing": {"results": [{"id": challenge.pk}]},
+    }
     assert flags == {"challenge": {"isFollowing": True, "isBookmarked": True}}
-    assert data(unfollow) == {"follow": False}
-    assert after == {"myFollowing": []}
+    assert unfollow.data == {"follow": False}
+    assert after == {"myFollowing": {"results": []}}
 
 
-def test_the_accepted_solution_becomes_a_guide(client, learner, solver, celery):
+def test_the_accepted_solution_becomes_a_guide(gql, learner, solver, celery):
     challenge = post_challenge(learner, technologies=["celery"])
     solution = answer(challenge, solver)
     services.solution_accept(actor=learner, solution_id=solution.pk)
 
     promoted = gql(
-        client,
         "mutation($id: Int!) { promoteSolution(id: $id) { slug title kind status "
         "author { username } technologies { slug } } }",
         {"id": solution.pk},
         as_user=solver,
     )
-    detail = data(
-        gql(
-            client,
-            "query($id: Int!) { challenge(id: $id) { solutions { promotedGuideSlug } } }",
-            {"id": challenge.pk},
-        )
+    detail = gql.data(
+        "query($id: Int!) { challenge(id: $id) { solutions { promotedGuideSlug } } }",
+        {"id": challenge.pk},
     )
 
-    guide = data(promoted)["promoteSolution"]
+    guide = promoted.data["promoteSolution"]
     assert guide["title"] == challenge.title
     assert (guide["kind"], guide["status"]) == ("takeaway", "published")
     assert guide["author"] == {"username": solver.username}
@@ -839,16 +740,12 @@ def test_the_accepted_solution_becomes_a_guide(client, learner, solver, celery):
     assert detail["challenge"]["solutions"] == [{"promotedGuideSlug": guide["slug"]}]
 
 
-def test_reading_a_challenge_counts_a_view(client, learner):
+def test_reading_a_challenge_counts_a_view(gql, learner):
     challenge = post_challenge(learner)
 
-    first = data(
-        gql(client, "query($id: Int!) { challenge(id: $id) { viewCount } }", {"id": challenge.pk})
-    )
+    first = gql.data("query($id: Int!) { challenge(id: $id) { viewCount } }", {"id": challenge.pk})
     services.challenge_flush_views()  # views wait in Redis, when there is one
-    second = data(
-        gql(client, "query($id: Int!) { challenge(id: $id) { viewCount } }", {"id": challenge.pk})
-    )
+    second = gql.data("query($id: Int!) { challenge(id: $id) { viewCount } }", {"id": challenge.pk})
     services.challenge_flush_views()
 
     assert first == {"challenge": {"viewCount": 0}}
@@ -856,7 +753,7 @@ def test_reading_a_challenge_counts_a_view(client, learner):
     assert Challenge.objects.get(pk=challenge.pk).view_count == 2
 
 
-def test_challenges_are_filtered_ordered_and_paged(client, learner, solver, celery):
+def test_challenges_are_filtered_ordered_and_paged(gql, learner, solver, celery):
     on_celery = post_challenge(learner, technologies=["celery"])
     answered = post_challenge(solver, title="Redis connection refused in Docker")
     answer(answered, learner)
@@ -865,7 +762,9 @@ def test_challenges_are_filtered_ordered_and_paged(client, learner, solver, cele
     def ids(arguments):
         return [
             c["id"]
-            for c in data(gql(client, f"{{ challenges{arguments} {{ id }} }}"))["challenges"]
+            for c in gql.data(f"{{ challenges{arguments} {{ results {{ id }} }} }}")["challenges"][
+                "results"
+            ]
         ]
 
     assert ids("") == [answered.pk, on_celery.pk]
@@ -875,31 +774,31 @@ def test_challenges_are_filtered_ordered_and_paged(client, learner, solver, cele
     assert ids("(unanswered: false)") == [answered.pk]
     assert ids('(q: "redis")') == [answered.pk]
     assert ids('(ordering: "-score")') == [answered.pk, on_celery.pk]
-    assert ids("(limit: 1, offset: 1)") == [on_celery.pk]
-    assert error_code(gql(client, '{ challenges(ordering: "title") { id } }')) == (
+    assert ids("(first: 1)") == [answered.pk]
+    assert gql.error_code('{ challenges(ordering: "title") { results { id } } }') == (
         "validation_error"
     )
-    assert error_code(gql(client, '{ challenges(status: "lost") { id } }')) == "validation_error"
+    assert gql.error_code('{ challenges(status: "lost") { results { id } } }') == "validation_error"
 
 
-def test_similar_challenges_are_found_by_title(client, learner):
+def test_similar_challenges_are_found_by_title(gql, learner):
     similar = post_challenge(learner)
     post_challenge(learner, title="Redis connection refused in Docker")
 
-    body = data(
-        gql(client, '{ similarChallenges(title: "celery tasks killed after minutes") { id } }')
-    )
+    body = gql.data('{ similarChallenges(title: "celery tasks killed after minutes") { id } }')
 
     assert body == {"similarChallenges": [{"id": similar.pk}]}
 
 
-CHALLENGE_LIST = (
-    "{ challenges { title author { username displayName } technologies { slug } tags { slug } } }"
-)
+CHALLENGE_LIST = """
+{ challenges { results {
+    title author { username displayName } technologies { slug } tags { slug }
+} } }
+"""
 
 
 def test_the_challenge_list_costs_the_same_queries_for_three_or_nine_challenges(
-    client, user_factory, learner, celery
+    gql, user_factory, learner, celery
 ):
     TechnologyFactory.create(name="Redis", slug="redis")
 
@@ -912,10 +811,9 @@ def test_the_challenge_list_costs_the_same_queries_for_three_or_nine_challenges(
 
     def list_queries():
         with CaptureQueriesContext(connection) as queries:
-            body = data(gql(client, CHALLENGE_LIST, as_user=learner))
-        return len(body["challenges"]), len(queries)
+            body = gql.data(CHALLENGE_LIST, as_user=learner)
+        return len(body["challenges"]["results"]), len(queries)
 
-    list_queries()  # the selection's shape is remembered on its first request
     add_challenges(3)
     three, queries_for_three = list_queries()
     add_challenges(6)
@@ -926,17 +824,17 @@ def test_the_challenge_list_costs_the_same_queries_for_three_or_nine_challenges(
 
 
 FULL_LIST = """
-{ challenges {
+{ challenges { results {
     id title status score solutionCount commentCount viewCount lastActivityAt createdAt
     updatedAt acceptedSolutionId duplicateOfId currentRevisionId isHidden hiddenReason
     author { username displayName role }
     technologies { slug name } concepts { slug name } tags { slug name }
-} }
+} } }
 """
 
 
-def test_the_list_reads_all_links_in_one_query_in_each_models_order(
-    client, learner, solver, celery
+def test_the_list_reads_each_kind_of_link_in_one_query_in_each_models_order(
+    gql, learner, solver, celery
 ):
     TechnologyFactory.create(name="Alembic", slug="alembic")
     first = post_challenge(learner, technologies=["celery", "alembic"], tags=["zeta", "beta"])
@@ -945,15 +843,10 @@ def test_the_list_reads_all_links_in_one_query_in_each_models_order(
     services.solution_accept(actor=learner, solution_id=accepted.pk)
 
     with CaptureQueriesContext(connection) as queries:
-        rows = data(gql(client, FULL_LIST))["challenges"]
-    with CaptureQueriesContext(connection) as remembered:
-        again = data(gql(client, FULL_LIST))["challenges"]
+        rows = gql.data(FULL_LIST)["challenges"]["results"]
 
-    # the page, then every technology, concept, tag and nothing more
-    assert len(queries) == 2
-    # once the selection is remembered, PostgreSQL reads the links with the page
-    assert again == rows
-    assert len(remembered) == (1 if connection.vendor == "postgresql" else 2)
+    # the page (authors joined), then its technologies, concepts and tags
+    assert len(queries) == 4
     newest, oldest = rows
     assert newest["id"] == second.pk
     assert oldest["id"] == first.pk
@@ -977,37 +870,122 @@ def test_the_list_reads_all_links_in_one_query_in_each_models_order(
     }
 
 
-def test_renamed_links_show_in_the_next_list_though_link_instances_are_kept(
-    client, learner, user_factory, celery, monkeypatch
-):
+def test_renamed_links_show_in_the_next_list(gql, learner, user_factory, celery):
     mentor = user_factory(username="mentor-one", role="mentor")
     post_challenge(learner, technologies=["celery"], tags=["queues"])
-    data(gql(client, FULL_LIST))  # the selection is remembered: links come with the page
-    first = data(gql(client, FULL_LIST))["challenges"][0]
+    first = gql.data(FULL_LIST)["challenges"]["results"][0]
     knowledge_services.technology_update(actor=mentor, slug="celery", data={"name": "Celery 5"})
 
-    renamed = data(gql(client, FULL_LIST))["challenges"][0]
+    renamed = gql.data(FULL_LIST)["challenges"]["results"][0]
 
     assert first["technologies"] == [{"slug": "celery", "name": "Celery"}]
     assert renamed["technologies"] == [{"slug": "celery", "name": "Celery 5"}]
-    # the kept instances are bounded: when full, they start again
-    monkeypatch.setattr(selectors, "BUILT_REFS_MAX", len(selectors._BUILT_REFS))
-    knowledge_services.technology_update(actor=mentor, slug="celery", data={"name": "Celery 6"})
-    again = data(gql(client, FULL_LIST))["challenges"][0]
-    assert again["technologies"] == [{"slug": "celery", "name": "Celery 6"}]
-    assert again["tags"] == [{"slug": "queues", "name": "queues"}]
-    assert len(selectors._BUILT_REFS) == 2
+    assert renamed["tags"] == [{"slug": "queues", "name": "queues"}]
 
 
-def test_a_list_without_links_reads_only_the_page(client, learner, celery):
+def test_a_list_without_links_reads_only_the_page(gql, learner, celery):
     post_challenge(learner, technologies=["celery"], tags=["one"])
 
     with CaptureQueriesContext(connection) as queries:
-        rows = data(gql(client, "{ challenges { title currentRevisionId } }"))["challenges"]
+        rows = gql.data("{ challenges { results { title currentRevisionId } } }")["challenges"][
+            "results"
+        ]
 
     assert len(rows) == 1
     assert rows[0]["currentRevisionId"] is not None
     assert len(queries) == 1
+
+
+PAGE = """
+query($first: Int, $after: String, $ordering: String!) {
+  challenges(first: $first, after: $after, ordering: $ordering) {
+    results { id title author { username } technologies { slug } tags { slug } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("ordering", ["-created_at", "-last_activity_at", "-score"])
+def test_following_end_cursors_walks_every_challenge_exactly_once(gql, learner, solver, ordering):
+    posted = [post_challenge(learner if n % 2 else solver, tags=[f"t{n % 3}"]) for n in range(7)]
+    # ties on score: the id orders them
+    services.vote_cast(actor=learner, target="challenge", target_id=posted[2].pk, value=1)
+
+    walked = gql.walk(PAGE, {"first": 3, "ordering": ordering})
+
+    ids = [row["id"] for row in walked]
+    assert sorted(ids) == sorted(c.pk for c in posted)
+    assert len(ids) == len(set(ids))
+    everything = gql.data(PAGE, {"first": 100, "ordering": ordering})["challenges"]
+    assert [row["id"] for row in everything["results"]] == ids
+    assert everything["pageInfo"] == {"hasNextPage": False, "endCursor": ANY}
+
+
+def test_first_out_of_range_and_a_broken_after_are_validation_errors(gql, learner):
+    post_challenge(learner)
+
+    for first in (0, 101, -1):
+        error = gql.error(PAGE, {"first": first, "ordering": "-created_at"})
+        assert (error["code"], list(error["errors"])) == ("validation_error", ["first"])
+    for after in ("not-a-cursor", "W10", "WzEsImEiXQ", "x" * 2000):
+        error = gql.error(PAGE, {"after": after, "ordering": "-created_at"})
+        assert (error["code"], list(error["errors"])) == ("validation_error", ["after"])
+
+
+def test_a_rest_cursor_and_a_graphql_end_cursor_are_the_same(gql, api_client, learner, solver):
+    for n in range(5):
+        post_challenge(learner if n % 2 else solver)
+    for ordering in ("-created_at", "-score"):
+        rest = api_client.get(f"/api/v1/challenges/?page_size=2&ordering={ordering}").json()
+        page = gql.data(PAGE, {"first": 2, "ordering": ordering})["challenges"]
+        cursor = parse_qs(urlparse(rest["next"]).query)["cursor"][0]
+
+        assert cursor == page["pageInfo"]["endCursor"]
+        from_rest = gql.data(PAGE, {"first": 2, "after": cursor, "ordering": ordering})
+        from_graphql = api_client.get(
+            f"/api/v1/challenges/?page_size=2&ordering={ordering}&cursor={cursor}"
+        ).json()
+        assert [row["id"] for row in from_rest["challenges"]["results"]] == [
+            row["id"] for row in from_graphql["results"]
+        ]
+
+
+def test_first_and_later_pages_cost_the_same_queries_whatever_their_size(gql, user_factory):
+    TechnologyFactory.create(name="Redis", slug="redis")
+    for n in range(12):
+        post_challenge(user_factory(), technologies=["redis"], tags=[f"tag-{n}", "common"])
+
+    def counted(first, after=None):
+        answer, queries = gql.queries(PAGE, {"first": first, "after": after, "ordering": "-score"})
+        return len(answer["challenges"]["results"]), queries, answer["challenges"]["pageInfo"]
+
+    small, small_queries, info = counted(2)
+    later, later_queries, _ = counted(2, info["endCursor"])
+    large, large_queries, info = counted(9)
+    last, last_queries, _ = counted(9, info["endCursor"])
+
+    assert (small, later, large, last) == (2, 2, 9, 3)
+    # the page with its authors, then its technologies, then its tags
+    assert small_queries == later_queries == large_queries == last_queries == 3
+
+
+def test_page_info_asked_before_the_results_reads_the_same_page(gql, learner, solver):
+    for n in range(3):
+        post_challenge(learner if n % 2 else solver)
+    query = """query($after: String) { challenges(first: 2, after: $after) {
+      pageInfo { hasNextPage endCursor } results { id }
+    } }"""
+
+    first, queries = gql.queries(query)
+    second = gql.data(query, {"after": first["challenges"]["pageInfo"]["endCursor"]})
+
+    # the page's keys for pageInfo, then the page for the results
+    assert queries == 2
+    assert first["challenges"]["pageInfo"]["hasNextPage"] is True
+    assert second["challenges"]["pageInfo"]["hasNextPage"] is False
+    assert len(first["challenges"]["results"]) == 2
+    assert len(second["challenges"]["results"]) == 1
 
 
 CHALLENGE_THREAD = """
@@ -1021,7 +999,7 @@ query($id: Int!) {
 
 
 def test_a_challenge_thread_costs_the_same_queries_for_few_or_many_solutions_and_comments(
-    client, user_factory, learner
+    gql, user_factory, learner
 ):
     challenge = post_challenge(learner)
 
@@ -1044,7 +1022,7 @@ def test_a_challenge_thread_costs_the_same_queries_for_few_or_many_solutions_and
 
     def thread_queries():
         with CaptureQueriesContext(connection) as queries:
-            body = data(gql(client, CHALLENGE_THREAD, {"id": challenge.pk}, as_user=learner))
+            body = gql.data(CHALLENGE_THREAD, {"id": challenge.pk}, as_user=learner)
         thread = body["challenge"]
         comments = sum(len(s["comments"]) for s in thread["solutions"])
         return (len(thread["solutions"]), comments, len(thread["comments"])), len(queries)
@@ -1059,9 +1037,11 @@ def test_a_challenge_thread_costs_the_same_queries_for_few_or_many_solutions_and
     assert queries_for_few == queries_for_many
 
 
-def test_a_challenge_history_costs_the_same_queries_for_two_or_six_revisions(client, learner):
+def test_a_challenge_history_costs_the_same_queries_for_two_or_six_revisions(gql, learner):
     challenge = post_challenge(learner)
-    query = "query($id: Int!) { challengeRevisions(id: $id) { number title editor { username } } }"
+    query = """query($id: Int!) {
+      challengeRevisions(id: $id) { results { number title editor { username } } }
+    }"""
 
     def edit(times):
         current = Challenge.objects.get(pk=challenge.pk)
@@ -1077,8 +1057,8 @@ def test_a_challenge_history_costs_the_same_queries_for_two_or_six_revisions(cli
 
     def history_queries():
         with CaptureQueriesContext(connection) as queries:
-            body = data(gql(client, query, {"id": challenge.pk}))
-        return len(body["challengeRevisions"]), len(queries)
+            body = gql.data(query, {"id": challenge.pk})
+        return len(body["challengeRevisions"]["results"]), len(queries)
 
     edit(1)
     two, queries_for_two = history_queries()
@@ -1087,177 +1067,3 @@ def test_a_challenge_history_costs_the_same_queries_for_two_or_six_revisions(cli
 
     assert (two, six) == (2, 6)
     assert queries_for_two == queries_for_six
-
-
-def counted_optimize(calls):
-    """strawberry-django's optimize, each call noted in `calls`."""
-    from strawberry_django.optimizer import optimize
-
-    def counted(page, info):
-        calls.append(1)
-        return optimize(page, info)
-
-    return counted
-
-
-def test_a_repeated_list_query_reuses_the_optimizers_choice_with_the_same_answer(
-    client, learner, solver, celery, monkeypatch
-):
-    from nexus.challenges.api import graphql as challenges_graphql
-
-    post_challenge(learner, technologies=["celery"], tags=["retries"])
-    post_challenge(solver, tags=["beat"])
-    optimized: list[int] = []
-    monkeypatch.setattr(challenges_graphql, "_page_shapes", challenges_graphql._PageShapes())
-    monkeypatch.setattr(challenges_graphql, "optimize", counted_optimize(optimized))
-
-    def answer(query, **variables):
-        with CaptureQueriesContext(connection) as queries:
-            body = data(gql(client, query, variables, as_user=learner))
-        return body, len(queries)
-
-    first = answer(FULL_LIST)
-    again = answer(FULL_LIST)
-    # Same text, same parsed node: the optimizer walked the selection once.
-    assert optimized == [1]
-    assert again[0] == first[0]
-    # Once remembered, PostgreSQL reads the links with the page.
-    assert again[1] == first[1] - (connection.vendor == "postgresql")
-    assert first[0]["challenges"][0]["author"]["displayName"]
-
-    # Another selection is optimized for itself: its body is loaded with the page.
-    bodies = answer("{ challenges { title body author { username } tags { slug } } }")
-    assert optimized == [1, 1]
-    assert bodies[0]["challenges"][0]["body"]
-    assert bodies[1] == first[1]
-
-
-def test_unfiltered_first_pages_keep_their_sql_and_still_answer_each_viewer(
-    client, learner, solver, staff, celery, monkeypatch
-):
-    from nexus.challenges.api import graphql as challenges_graphql
-
-    mine, theirs, hidden = (post_challenge(author) for author in (learner, solver, solver))
-    services.content_hide(actor=staff, target="challenge", target_id=hidden.pk, reason="Spam")
-    services.vote_cast(actor=learner, target="challenge", target_id=theirs.pk, value=1)
-    optimized: list[int] = []
-    monkeypatch.setattr(challenges_graphql, "_page_shapes", challenges_graphql._PageShapes())
-    monkeypatch.setattr(challenges_graphql, "optimize", counted_optimize(optimized))
-    composed: list[int] = []
-    challenge_list = selectors.challenge_list
-
-    def counted_list(**kwargs):
-        composed.append(1)
-        return challenge_list(**kwargs)
-
-    monkeypatch.setattr(selectors, "challenge_list", counted_list)
-    query = """query($limit: Int!, $ordering: String!) {
-      challenges(limit: $limit, ordering: $ordering) { id author { username } tags { slug } }
-    }"""
-
-    def ids(viewer, limit=10, ordering="-created_at"):
-        variables = {"limit": limit, "ordering": ordering}
-        remembered = bool(optimized)
-        with CaptureQueriesContext(connection) as queries:
-            body = data(gql(client, query, variables, as_user=viewer))
-        if viewer is None:
-            # the page, then its links; once remembered, PostgreSQL reads both at once
-            together = remembered and connection.vendor == "postgresql"
-            assert len(queries) == (1 if together else 2)
-        return [int(row["id"]) for row in body["challenges"]]
-
-    newest_first = [hidden.pk, theirs.pk, mine.pk]
-    for _ in range(2):
-        assert ids(None) == [theirs.pk, mine.pk]
-        assert ids(learner) == [theirs.pk, mine.pk]
-        assert ids(solver) == newest_first  # their own hidden challenge
-        assert ids(staff) == newest_first
-        assert ids(None, limit=1) == [theirs.pk]
-        assert ids(None, ordering="-score") == [theirs.pk, mine.pk]
-    # the selection was walked and the list composed once; later pages had kept SQL
-    assert optimized == [1]
-    assert composed == [1]
-    assert ids(staff, limit=0) == []
-
-    services.content_hide(
-        actor=staff, target="challenge", target_id=hidden.pk, reason="", hidden=False
-    )
-    assert ids(None) == newest_first
-
-
-def test_a_selection_of_columns_only_reuses_the_optimizers_choice_too(
-    client, learner, solver, celery, monkeypatch
-):
-    from nexus.challenges.api import graphql as challenges_graphql
-
-    post_challenge(learner)
-    post_challenge(solver)
-    optimized: list[int] = []
-    monkeypatch.setattr(challenges_graphql, "_page_shapes", challenges_graphql._PageShapes())
-    monkeypatch.setattr(challenges_graphql, "optimize", counted_optimize(optimized))
-    query = "{ challenges { id title author { username displayName } } }"
-
-    first = data(gql(client, query))
-    with CaptureQueriesContext(connection) as queries:
-        again = data(gql(client, query))
-    assert len(queries) == 1  # the page with its authors: no link query
-    filtered = data(gql(client, '{ challenges(status: "open") { id title } }'))
-
-    assert again == first
-    assert [row["author"]["username"] for row in first["challenges"]] == [
-        "solver-one",
-        "learner-one",
-    ]
-    assert optimized == [1, 1]  # the repeat reused the first's choice
-    assert len(filtered["challenges"]) == 2
-
-
-def test_a_selection_with_directives_is_optimized_for_each_request(
-    client, learner, celery, monkeypatch
-):
-    from nexus.challenges.api import graphql as challenges_graphql
-
-    post_challenge(learner, tags=["retries"])
-    optimized: list[int] = []
-    monkeypatch.setattr(challenges_graphql, "_page_shapes", challenges_graphql._PageShapes())
-    monkeypatch.setattr(challenges_graphql, "optimize", counted_optimize(optimized))
-    query = """query($body: Boolean!) {
-      challenges { title body @include(if: $body) tags { slug } }
-    }"""
-
-    without = data(gql(client, query, {"body": False}, as_user=learner))
-    with CaptureQueriesContext(connection) as queries:
-        with_body = data(gql(client, query, {"body": True}, as_user=learner))
-
-    assert "body" not in without["challenges"][0]
-    assert with_body["challenges"][0]["body"]
-    assert optimized == [1, 1]
-    # the body came with the page, not in a query of its own per challenge
-    assert not [
-        q for q in queries.captured_queries if 'WHERE "challenges_challenge"."id" =' in q["sql"]
-    ]
-
-
-def test_the_page_is_chosen_in_a_subquery_and_joined_to_its_authors_outside_it(
-    client, learner, solver, celery
-):
-    for author in (learner, solver, learner):
-        post_challenge(author, tags=["retries"])
-
-    with CaptureQueriesContext(connection) as queries:
-        page = data(
-            gql(client, "{ challenges(limit: 2, offset: 1) { title author { username } } }")
-        )
-
-    # newest first, the second and third
-    assert [c["author"]["username"] for c in page["challenges"]] == [
-        solver.username,
-        learner.username,
-    ]
-    page_sql = next(q["sql"] for q in queries.captured_queries if "accounts_user" in q["sql"])
-    outer, _, inner = page_sql.partition("IN (SELECT")
-    # The LIMIT inside, the join outside: PostgreSQL then plans the join for the
-    # page's rows, not for every author of the table.
-    assert "JOIN" in outer
-    assert "LIMIT" not in outer
-    assert "LIMIT" in inner

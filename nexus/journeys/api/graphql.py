@@ -1,7 +1,7 @@
 """GraphQL door of learning journeys: the same services and selectors as REST.
 
-Goal and journal lists return the selectors' querysets, which the optimizer
-completes with whatever the query selects. `journey(username)` and
+Goal and journal lists are cursor pages of the selectors' querysets, which the
+optimizer completes with whatever the query selects. `journey(username)` and
 `cohortDashboard(slug)` return what their selectors assembled in a fixed
 number of queries; their types only read it. Dates and choices come in as
 strings so that a bad one gets the same `validation_error` as over REST.
@@ -15,21 +15,27 @@ from typing import Any
 import strawberry
 import strawberry_django
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from strawberry.types import Info
 
 from nexus.accounts.api.graphql import CohortType, UserType
 from nexus.challenges.api.graphql import ChallengeType
-from nexus.core.errors import ValidationError
-from nexus.core.graphql import given_filters, request_user, sent_fields, signed_in
+from nexus.core.graphql import (
+    PAGED,
+    After,
+    First,
+    Page,
+    given_filters,
+    page,
+    request_user,
+    sent_fields,
+    signed_in,
+)
+from nexus.core.pagination import PAGE_SIZE
 from nexus.journeys import selectors, services
 from nexus.journeys.models import Evidence, Goal, JournalEntry
 from nexus.journeys.portfolio import render_journey
 from nexus.knowledge.api.graphql import ConceptRefType, TechnologyRefType
-
-PAGE_DEFAULT = 20
-PAGE_MAX = 100
-
 
 # --- Goals and journal --------------------------------------------------------------------
 
@@ -445,25 +451,13 @@ class CohortDashboardType:
     mentoring: list[MentorLoadType]
 
 
-def _page(queryset: QuerySet[Any], *, ordering: tuple[str, ...], limit: int, offset: int) -> Any:
-    errors: dict[str, list[str]] = {}
-    if limit < 0:
-        errors["limit"] = ["Zero or more."]
-    if offset < 0:
-        errors["offset"] = ["Zero or more."]
-    if errors:
-        raise ValidationError(errors=errors)
-    return queryset.order_by(*ordering)[offset : offset + min(limit, PAGE_MAX)]
-
-
 # --- Queries ----------------------------------------------------------------------------
 
 
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="My goals, newest first. `open: true` keeps planned and active ones; "
-        f"`limit` is at most {PAGE_MAX}."
+        description=f"My goals, newest first. `open: true` keeps planned and active ones. {PAGED}"
     )
     def my_goals(
         self,
@@ -473,22 +467,21 @@ class Query:
         open: bool | None = None,
         technology: str | None = None,
         concept: str | None = None,
-        limit: int = PAGE_DEFAULT,
-        offset: int = 0,
-    ) -> list[GoalType]:
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[GoalType]:
         filters = given_filters(
             status=status, kind=kind, open=open, technology=technology, concept=concept
         )
         goals = selectors.goal_list(viewer=signed_in(info), filters=filters)
-        return _page(goals, ordering=("-created_at", "-pk"), limit=limit, offset=offset)  # type: ignore[no-any-return]
+        return page(goals, ordering=("-created_at",), first=first, after=after)
 
     @strawberry.field(description="One of my goals.")
     def goal(self, info: Info[Any, Any], id: int) -> GoalType:
         return selectors.goal_get(viewer=signed_in(info), goal_id=id)  # type: ignore[return-value]
 
     @strawberry.field(
-        description="My journal, newest day first; `since` and `until` are YYYY-MM-DD. "
-        f"`limit` is at most {PAGE_MAX}."
+        description=f"My journal, newest day first; `since` and `until` are YYYY-MM-DD. {PAGED}"
     )
     def my_journal(
         self,
@@ -498,9 +491,9 @@ class Query:
         challenge: int | None = None,
         since: str | None = None,
         until: str | None = None,
-        limit: int = PAGE_DEFAULT,
-        offset: int = 0,
-    ) -> list[JournalEntryType]:
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[JournalEntryType]:
         filters = given_filters(
             visibility=visibility,
             technology=technology,
@@ -509,11 +502,11 @@ class Query:
             until=until,
         )
         entries = selectors.journal_entry_list(viewer=signed_in(info), filters=filters)
-        return _page(entries, ordering=("-date", "-pk"), limit=limit, offset=offset)  # type: ignore[no-any-return]
+        return page(entries, ordering=("-date", "-id"), first=first, after=after)
 
     @strawberry.field(
         description="A learner's journal as you may read it: public entries, cohort entries "
-        f"if you share the cohort, all of it if it is yours. `limit` is at most {PAGE_MAX}."
+        f"if you share the cohort, all of it if it is yours. {PAGED}"
     )
     def journal(
         self,
@@ -521,15 +514,15 @@ class Query:
         username: str,
         visibility: str | None = None,
         technology: str | None = None,
-        limit: int = PAGE_DEFAULT,
-        offset: int = 0,
-    ) -> list[JournalEntryType]:
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[JournalEntryType]:
         entries = selectors.user_journal_list(
             viewer=request_user(info),
             username=username,
             filters=given_filters(visibility=visibility, technology=technology),
         )
-        return _page(entries, ordering=("-date", "-pk"), limit=limit, offset=offset)  # type: ignore[no-any-return]
+        return page(entries, ordering=("-date", "-id"), first=first, after=after)
 
     @strawberry.field(description="A journal entry, if you may read it (else `not_found`).")
     def journal_entry(self, info: Info[Any, Any], username: str, id: int) -> JournalEntryType:

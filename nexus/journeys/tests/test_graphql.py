@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from nexus.journeys.models import Goal, JournalEntry
 from nexus.journeys.portfolio import SECTIONS
@@ -21,32 +19,6 @@ ENTRY_FIELDS = """
 """
 
 
-def gql(client, query, variables=None, *, as_user=None):
-    headers = bearer(as_user) if as_user is not None else {}
-    response = client.post(
-        "/graphql/",
-        {"query": query, "variables": variables or {}},
-        content_type="application/json",
-        **headers,
-    )
-    return response.json()
-
-
-def data(body):
-    assert "errors" not in body, body
-    return body["data"]
-
-
-def error(body):
-    return body["errors"][0]["extensions"]
-
-
-def queries_for(client, query, variables=None, *, as_user=None):
-    with CaptureQueriesContext(connection) as captured:
-        body = data(gql(client, query, variables, as_user=as_user))
-    return body, len(captured)
-
-
 # --- Goals ---------------------------------------------------------------------------------
 
 
@@ -59,29 +31,24 @@ UPDATE_GOAL = (
 )
 
 
-def test_a_learner_sets_updates_lists_and_removes_a_goal(
-    client, learner, django_tech, make_challenge
-):
+def test_a_learner_sets_updates_lists_and_removes_a_goal(gql, learner, django_tech, make_challenge):
     challenge = make_challenge()
-    created = data(
-        gql(
-            client,
-            CREATE_GOAL,
-            {
-                "input": {
-                    "title": "Cache the list",
-                    "kind": "build",
-                    "description": "With *Redis*.",
-                    "targetDate": "2026-06-30",
-                    "technologies": ["django"],
-                    "evidence": [
-                        {"challenge": challenge.pk, "note": "Why"},
-                        {"url": "https://example.org/pr/1"},
-                    ],
-                }
-            },
-            as_user=learner,
-        )
+    created = gql.data(
+        CREATE_GOAL,
+        {
+            "input": {
+                "title": "Cache the list",
+                "kind": "build",
+                "description": "With *Redis*.",
+                "targetDate": "2026-06-30",
+                "technologies": ["django"],
+                "evidence": [
+                    {"challenge": challenge.pk, "note": "Why"},
+                    {"url": "https://example.org/pr/1"},
+                ],
+            }
+        },
+        as_user=learner,
     )["createGoal"]
     assert (created["kind"], created["status"], created["progress"]) == ("build", "planned", 0)
     assert created["targetDate"] == "2026-06-30"
@@ -93,21 +60,18 @@ def test_a_learner_sets_updates_lists_and_removes_a_goal(
     assert created["evidence"][0]["link"].endswith(f"/api/v1/challenges/{challenge.pk}/")
 
     goal_id = int(created["id"])
-    updated = data(
-        gql(
-            client,
-            UPDATE_GOAL,
-            {"id": goal_id, "input": {"status": "done", "targetDate": None, "evidence": []}},
-            as_user=learner,
-        )
+    updated = gql.data(
+        UPDATE_GOAL,
+        {"id": goal_id, "input": {"status": "done", "targetDate": None, "evidence": []}},
+        as_user=learner,
     )["updateGoal"]
     assert (updated["status"], updated["progress"], updated["targetDate"]) == ("done", 100, None)
     assert updated["completedAt"] is not None
     assert updated["evidence"] == []
 
-    listed = data(gql(client, "{ myGoals(open: false) { id title } }", as_user=learner))
-    assert listed["myGoals"] == [{"id": goal_id, "title": "Cache the list"}]
-    assert data(gql(client, f"mutation {{ deleteGoal(id: {goal_id}) }}", as_user=learner)) == {
+    listed = gql.data("{ myGoals(open: false) { results { id title } } }", as_user=learner)
+    assert listed["myGoals"]["results"] == [{"id": goal_id, "title": "Cache the list"}]
+    assert gql.data(f"mutation {{ deleteGoal(id: {goal_id}) }}", as_user=learner) == {
         "deleteGoal": True
     }
     assert not Goal.objects.exists()
@@ -124,134 +88,130 @@ def test_a_learner_sets_updates_lists_and_removes_a_goal(
     ],
 )
 def test_bad_goal_input_is_a_validation_error_and_writes_nothing(
-    client, learner, make_goal, change, field
+    gql, learner, make_goal, change, field
 ):
     goal = make_goal()
     before = list(Goal.objects.values())
 
     created = gql(
-        client,
         CREATE_GOAL,
         {"input": {"title": "New goal", "kind": "learn", **change}},
         as_user=learner,
     )
-    updated = gql(client, UPDATE_GOAL, {"id": goal.pk, "input": change}, as_user=learner)
+    updated = gql(UPDATE_GOAL, {"id": goal.pk, "input": change}, as_user=learner)
 
     for body in (created, updated):
-        assert error(body)["code"] == "validation_error", body
-        assert field in error(body)["errors"]
+        assert body.error["code"] == "validation_error", body
+        assert field in body.error["errors"]
     assert list(Goal.objects.values()) == before
 
 
-def test_someone_elses_goal_is_not_found_over_graphql(client, outsider, make_goal):
+def test_someone_elses_goal_is_not_found_over_graphql(gql, outsider, make_goal):
     goal = make_goal()
 
-    assert error(gql(client, f"{{ goal(id: {goal.pk}) {{ id }} }}", as_user=outsider))["code"] == (
+    assert gql.error(f"{{ goal(id: {goal.pk}) {{ id }} }}", as_user=outsider)["code"] == (
         "not_found"
     )
-    body = gql(client, UPDATE_GOAL, {"id": goal.pk, "input": {"progress": 99}}, as_user=outsider)
-    assert error(body)["code"] == "not_found"
+    body = gql(UPDATE_GOAL, {"id": goal.pk, "input": {"progress": 99}}, as_user=outsider)
+    assert body.error["code"] == "not_found"
     assert Goal.objects.get().progress == 0
-    assert error(gql(client, "{ myGoals { id } }"))["code"] == "not_authenticated"
+    assert gql.error("{ myGoals { results { id } } }")["code"] == "not_authenticated"
 
 
-def test_my_goals_cost_the_same_queries_for_three_or_nine(
-    client, learner, make_goal, make_challenge
-):
+def test_my_goals_cost_the_same_queries_for_three_or_nine(gql, learner, make_goal, make_challenge):
     challenge = make_challenge()
-    query = f"{{ myGoals(limit: 50) {{ {GOAL_FIELDS} }} }}"
+    query = f"{{ myGoals(first: 50) {{ results {{ {GOAL_FIELDS} }} }} }}"
 
     def add(n):
         for i in range(n):
             make_goal(title=f"Goal {i}", evidence=[{"challenge": challenge.pk}])
 
     add(3)
-    first, small = queries_for(client, query, as_user=learner)
+    first, small = gql.queries(query, as_user=learner)
     add(6)
-    second, large = queries_for(client, query, as_user=learner)
+    second, large = gql.queries(query, as_user=learner)
 
-    assert (len(first["myGoals"]), len(second["myGoals"])) == (3, 9)
+    assert (len(first["myGoals"]["results"]), len(second["myGoals"]["results"])) == (3, 9)
     assert small == large
 
 
 # --- Journal ------------------------------------------------------------------------------
 
 
-def test_a_learner_writes_edits_and_removes_journal_entries(client, learner, django_tech):
-    created = data(
-        gql(
-            client,
-            f"""mutation($input: CreateJournalEntryInput!) {{
+def test_a_learner_writes_edits_and_removes_journal_entries(gql, learner, django_tech):
+    created = gql.data(
+        f"""mutation($input: CreateJournalEntryInput!) {{
                 createJournalEntry(input: $input) {{ {ENTRY_FIELDS} }} }}""",
-            {
-                "input": {
-                    "title": "Caching",
-                    "body": "Use **Redis**.",
-                    "date": "2026-03-02",
-                    "visibility": "cohort",
-                    "technologies": ["django"],
-                }
-            },
-            as_user=learner,
-        )
+        {
+            "input": {
+                "title": "Caching",
+                "body": "Use **Redis**.",
+                "date": "2026-03-02",
+                "visibility": "cohort",
+                "technologies": ["django"],
+            }
+        },
+        as_user=learner,
     )["createJournalEntry"]
     assert (created["date"], created["visibility"]) == ("2026-03-02", "cohort")
     assert created["author"] == {"username": learner.username, "displayName": "Ada Learner"}
     assert created["url"].endswith(f"/users/{learner.username}/journal/{created['id']}/")
 
     entry_id = int(created["id"])
-    edited = data(
-        gql(
-            client,
-            "mutation($id: Int!, $input: UpdateJournalEntryInput!) { "
-            "updateJournalEntry(id: $id, input: $input) { title visibility } }",
-            {"id": entry_id, "input": {"visibility": "public"}},
-            as_user=learner,
-        )
+    edited = gql.data(
+        "mutation($id: Int!, $input: UpdateJournalEntryInput!) { "
+        "updateJournalEntry(id: $id, input: $input) { title visibility } }",
+        {"id": entry_id, "input": {"visibility": "public"}},
+        as_user=learner,
     )["updateJournalEntry"]
     assert edited == {"title": "Caching", "visibility": "public"}
 
     bad = gql(
-        client,
         "mutation($id: Int!, $input: UpdateJournalEntryInput!) { "
         "updateJournalEntry(id: $id, input: $input) { title } }",
         {"id": entry_id, "input": {"date": "2026/03/02"}},
         as_user=learner,
     )
-    assert error(bad)["code"] == "validation_error"
-    assert "date" in error(bad)["errors"]
+    assert bad.error["code"] == "validation_error"
+    assert "date" in bad.error["errors"]
 
     mutation = f"mutation {{ deleteJournalEntry(id: {entry_id}) }}"
-    assert data(gql(client, mutation, as_user=learner)) == {"deleteJournalEntry": True}
+    assert gql.data(mutation, as_user=learner) == {"deleteJournalEntry": True}
     assert not JournalEntry.objects.exists()
 
 
 def test_another_learners_private_entry_is_not_found_and_lists_keep_to_what_may_be_read(
-    client, learner, cohort_mate, outsider, make_entry
+    gql, learner, cohort_mate, outsider, make_entry
 ):
     private = make_entry(title="Private", visibility="private")
     make_entry(title="Cohort", visibility="cohort")
     make_entry(title="Public", visibility="public")
     one = f'{{ journalEntry(username: "{learner.username}", id: {private.pk}) {{ title }} }}'
-    listing = f'{{ journal(username: "{learner.username}") {{ title }} }}'
+    listing = f'{{ journal(username: "{learner.username}") {{ results {{ title }} }} }}'
 
-    assert error(gql(client, one, as_user=outsider))["code"] == "not_found"
-    assert error(gql(client, one))["code"] == "not_found"
-    assert data(gql(client, one, as_user=learner))["journalEntry"] == {"title": "Private"}
-    assert {e["title"] for e in data(gql(client, listing))["journal"]} == {"Public"}
-    assert {e["title"] for e in data(gql(client, listing, as_user=cohort_mate))["journal"]} == {
+    assert gql.error(one, as_user=outsider)["code"] == "not_found"
+    assert gql.error(one)["code"] == "not_found"
+    assert gql.data(one, as_user=learner)["journalEntry"] == {"title": "Private"}
+    assert {e["title"] for e in gql.data(listing)["journal"]["results"]} == {"Public"}
+    assert {e["title"] for e in gql.data(listing, as_user=cohort_mate)["journal"]["results"]} == {
         "Public",
         "Cohort",
     }
-    assert len(data(gql(client, "{ myJournal { id } }", as_user=learner))["myJournal"]) == 3
+    assert (
+        len(gql.data("{ myJournal { results { id } } }", as_user=learner)["myJournal"]["results"])
+        == 3
+    )
 
 
 def test_journal_lists_cost_the_same_queries_for_three_or_nine(
-    client, learner, outsider, make_entry, make_challenge
+    gql, learner, outsider, make_entry, make_challenge
 ):
     challenge = make_challenge()
-    mine = f"{{ myJournal(limit: 50) {{ {ENTRY_FIELDS} }} }}"
-    theirs = f'{{ journal(username: "{learner.username}", limit: 50) {{ {ENTRY_FIELDS} }} }}'
+    mine = f"{{ myJournal(first: 50) {{ results {{ {ENTRY_FIELDS} }} }} }}"
+    theirs = (
+        f'{{ journal(username: "{learner.username}", first: 50) '
+        f"{{ results {{ {ENTRY_FIELDS} }} }} }}"
+    )
 
     def add(n):
         for i in range(n):
@@ -259,13 +219,11 @@ def test_journal_lists_cost_the_same_queries_for_three_or_nine(
 
     add(3)
     counts = [
-        queries_for(client, q, as_user=outsider if q is theirs else learner)[1]
-        for q in (mine, theirs)
+        gql.queries(q, as_user=outsider if q is theirs else learner)[1] for q in (mine, theirs)
     ]
     add(6)
     again = [
-        queries_for(client, q, as_user=outsider if q is theirs else learner)[1]
-        for q in (mine, theirs)
+        gql.queries(q, as_user=outsider if q is theirs else learner)[1] for q in (mine, theirs)
     ]
 
     assert counts == again
@@ -299,7 +257,7 @@ query($username: String!, $public: Boolean! = false) {
 
 
 def test_the_journey_over_graphql_matches_rest_and_keeps_privacy(
-    client, learner, outsider, mentor, make_goal, make_entry, make_challenge, solve
+    gql, client, learner, outsider, mentor, make_goal, make_entry, make_challenge, solve
 ):
     solve(make_challenge(title="Redis keys expire too early"), author=mentor)
     make_entry(title="Public one", visibility="public")
@@ -308,9 +266,9 @@ def test_the_journey_over_graphql_matches_rest_and_keeps_privacy(
     make_goal(title="Deepen caching", kind="deepen", technologies=[])
     variables = {"username": learner.username}
 
-    own = data(gql(client, JOURNEY, variables, as_user=learner))["journey"]
-    other = data(gql(client, JOURNEY, variables, as_user=outsider))["journey"]
-    preview = data(gql(client, JOURNEY, {**variables, "public": True}, as_user=learner))["journey"]
+    own = gql.data(JOURNEY, variables, as_user=learner)["journey"]
+    other = gql.data(JOURNEY, variables, as_user=outsider)["journey"]
+    preview = gql.data(JOURNEY, {**variables, "public": True}, as_user=learner)["journey"]
     rest = client.get(f"/api/v1/users/{learner.username}/journey/", **bearer(learner)).json()
 
     assert own["isOwn"] is True
@@ -331,12 +289,12 @@ def test_the_journey_over_graphql_matches_rest_and_keeps_privacy(
     for title in SECTIONS:
         assert f"## {title}" in own["markdown"]
     assert "Private one" not in other["markdown"]
-    missing = gql(client, JOURNEY, {"username": "nobody-here"})
-    assert error(missing)["code"] == "not_found"
+    missing = gql(JOURNEY, {"username": "nobody-here"})
+    assert missing.error["code"] == "not_found"
 
 
 def test_the_journey_over_graphql_costs_the_same_queries_with_more_work(
-    client, learner, mentor, make_goal, make_entry, make_challenge, solve, user_factory
+    gql, learner, mentor, make_goal, make_entry, make_challenge, solve, user_factory
 ):
     peer = user_factory()
 
@@ -349,9 +307,9 @@ def test_the_journey_over_graphql_costs_the_same_queries_with_more_work(
             make_goal(title=f"Next {i}", evidence=[{"url": "https://example.org"}])
 
     add(1, 0)
-    _, small = queries_for(client, JOURNEY, {"username": learner.username}, as_user=learner)
+    _, small = gql.queries(JOURNEY, {"username": learner.username}, as_user=learner)
     add(4, 1)
-    body, large = queries_for(client, JOURNEY, {"username": learner.username}, as_user=learner)
+    body, large = gql.queries(JOURNEY, {"username": learner.username}, as_user=learner)
 
     assert len(body["journey"]["challengesFaced"]) == 5
     assert small == large
@@ -373,26 +331,26 @@ query($slug: String!) {
 
 
 def test_staff_and_mentors_see_the_cohort_dashboard_and_learners_do_not(
-    client, learner, mentor, staff, cohort, make_challenge, make_goal
+    gql, learner, mentor, staff, cohort, make_challenge, make_goal
 ):
     make_challenge()
     make_goal()
     variables = {"slug": cohort.slug}
 
     for viewer in (staff, mentor):
-        dashboard = data(gql(client, DASHBOARD, variables, as_user=viewer))["cohortDashboard"]
+        dashboard = gql.data(DASHBOARD, variables, as_user=viewer)["cohortDashboard"]
         assert dashboard["unansweredCount"] == 1
         assert len(dashboard["weeks"]) == 4
         row = dashboard["learners"][0]
         assert (row["user"]["username"], row["goalsOpen"], row["total"]) == (learner.username, 1, 1)
-    assert error(gql(client, DASHBOARD, variables, as_user=learner))["code"] == "permission_denied"
-    assert error(gql(client, DASHBOARD, variables))["code"] == "not_authenticated"
-    missing = gql(client, DASHBOARD, {"slug": "no-such-cohort"}, as_user=staff)
-    assert error(missing)["code"] == "not_found"
+    assert gql.error(DASHBOARD, variables, as_user=learner)["code"] == "permission_denied"
+    assert gql.error(DASHBOARD, variables)["code"] == "not_authenticated"
+    missing = gql(DASHBOARD, {"slug": "no-such-cohort"}, as_user=staff)
+    assert missing.error["code"] == "not_found"
 
 
 def test_the_dashboard_over_graphql_costs_the_same_queries_for_more_learners(
-    client, staff, cohort, user_factory, make_goal, make_challenge
+    gql, staff, cohort, user_factory, make_goal, make_challenge
 ):
     def add(n, start):
         for i in range(start, start + n):
@@ -401,9 +359,9 @@ def test_the_dashboard_over_graphql_costs_the_same_queries_for_more_learners(
             make_goal(owner=person, title=f"Goal {i}")
 
     add(2, 0)
-    _, small = queries_for(client, DASHBOARD, {"slug": cohort.slug}, as_user=staff)
+    _, small = gql.queries(DASHBOARD, {"slug": cohort.slug}, as_user=staff)
     add(6, 2)
-    body, large = queries_for(client, DASHBOARD, {"slug": cohort.slug}, as_user=staff)
+    body, large = gql.queries(DASHBOARD, {"slug": cohort.slug}, as_user=staff)
 
     assert len(body["cohortDashboard"]["learners"]) == 9  # with learner-one
     assert small == large

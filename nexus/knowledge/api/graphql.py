@@ -1,7 +1,7 @@
 """GraphQL door of the reference guide: the same services and selectors as REST.
 
-Root fields return the selectors' querysets, which the optimizer extension
-completes with whatever the query selects, so lists cost a fixed number of
+Root lists are cursor pages of the selectors' querysets, which the optimizer
+completes with whatever the query selects, so a page costs a fixed number of
 SQL queries. Related technologies, concepts and tags nested in another object
 are `…Ref` links (`slug`, `name`); the full objects, with their guide counts,
 come from the root fields. Every guide list reachable from a nested field goes
@@ -20,14 +20,23 @@ from strawberry.types import Info
 
 from nexus.accounts.api.graphql import UserType
 from nexus.core.errors import ValidationError
-from nexus.core.graphql import given_filters, request_user, sent_fields, signed_in
+from nexus.core.graphql import (
+    PAGED,
+    After,
+    First,
+    Page,
+    given_filters,
+    page,
+    request_user,
+    sent_fields,
+    signed_in,
+)
+from nexus.core.pagination import PAGE_SIZE
 from nexus.knowledge import selectors, services
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
 from nexus.knowledge.permissions import visible_guides
 
 GUIDE_ORDERINGS = ("created_at", "-created_at", "updated_at", "-updated_at", "title", "-title")
-GUIDES_PAGE_DEFAULT = 20
-GUIDES_PAGE_MAX = 100
 
 
 # --- Types --------------------------------------------------------------------------
@@ -266,35 +275,45 @@ class UpdateGuideInput:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Technologies by name, optionally of one category.")
+    @strawberry.field(description=f"Technologies by name, optionally of one category. {PAGED}")
     def technologies(
-        self, category: str | None = None, q: str | None = None
-    ) -> list[TechnologyType]:
-        filters = given_filters(category=category, q=q)
-        return selectors.technology_list(filters=filters)  # type: ignore[return-value]
+        self,
+        category: str | None = None,
+        q: str | None = None,
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[TechnologyType]:
+        technologies = selectors.technology_list(filters=given_filters(category=category, q=q))
+        return page(technologies, ordering=("name",), first=first, after=after)
 
     @strawberry.field
     def technology(self, info: Info[Any, Any], slug: str) -> TechnologyDetailType:
         technology = selectors.technology_get(viewer=request_user(info), slug=slug)
         return technology  # type: ignore[return-value]
 
-    @strawberry.field(description="Concepts by name, optionally linked to one technology.")
-    def concepts(self, technology: str | None = None, q: str | None = None) -> list[ConceptType]:
-        filters = given_filters(technology=technology, q=q)
-        return selectors.concept_list(filters=filters)  # type: ignore[return-value]
+    @strawberry.field(description=f"Concepts by name, optionally linked to one technology. {PAGED}")
+    def concepts(
+        self,
+        technology: str | None = None,
+        q: str | None = None,
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[ConceptType]:
+        concepts = selectors.concept_list(filters=given_filters(technology=technology, q=q))
+        return page(concepts, ordering=("name",), first=first, after=after)
 
     @strawberry.field
     def concept(self, info: Info[Any, Any], slug: str) -> ConceptDetailType:
         return selectors.concept_get(viewer=request_user(info), slug=slug)  # type: ignore[return-value]
 
-    @strawberry.field
-    def tags(self) -> list[TagType]:
-        return selectors.tag_list()  # type: ignore[return-value]
+    @strawberry.field(description=f"Tags by slug. {PAGED}")
+    def tags(self, first: First = PAGE_SIZE, after: After = None) -> Page[TagType]:
+        return page(selectors.tag_list(), ordering=("slug",), first=first, after=after)
 
     @strawberry.field(
         description="Guides you may read: published ones, your drafts, and for staff "
-        f"everything. `ordering` is one of {', '.join(GUIDE_ORDERINGS)}; `limit` is at "
-        f"most {GUIDES_PAGE_MAX}. Staff see deleted guides with `deleted: true`."
+        f"everything. `ordering` is one of {', '.join(GUIDE_ORDERINGS)}. Staff see deleted "
+        f"guides with `deleted: true`. {PAGED}"
     )
     def guides(
         self,
@@ -308,18 +327,11 @@ class Query:
         q: str | None = None,
         deleted: bool = False,
         ordering: str = "-created_at",
-        limit: int = GUIDES_PAGE_DEFAULT,
-        offset: int = 0,
-    ) -> list[GuideType]:
-        errors: dict[str, list[str]] = {}
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[GuideType]:
         if ordering not in GUIDE_ORDERINGS:
-            errors["ordering"] = [f"One of: {', '.join(GUIDE_ORDERINGS)}."]
-        if limit < 0:
-            errors["limit"] = ["Zero or more."]
-        if offset < 0:
-            errors["offset"] = ["Zero or more."]
-        if errors:
-            raise ValidationError(errors=errors)
+            raise ValidationError(errors={"ordering": [f"One of: {', '.join(GUIDE_ORDERINGS)}."]})
         filters: dict[str, str] = given_filters(
             technology=technology,
             concept=concept,
@@ -332,17 +344,18 @@ class Query:
         if deleted:
             filters["deleted"] = "true"
         guides = selectors.guide_list(viewer=request_user(info), filters=filters)
-        page = guides.order_by(ordering, "-pk")[offset : offset + min(limit, GUIDES_PAGE_MAX)]
-        return page  # type: ignore[return-value]
+        return page(guides, ordering=(ordering,), first=first, after=after)
 
     @strawberry.field(description="A guide you may read.")
     def guide(self, info: Info[Any, Any], slug: str) -> GuideType:
         return selectors.guide_get(viewer=request_user(info), slug=slug)  # type: ignore[return-value]
 
-    @strawberry.field(description="A guide's revisions, newest first.")
-    def guide_revisions(self, info: Info[Any, Any], slug: str) -> list[GuideRevisionType]:
+    @strawberry.field(description=f"A guide's revisions, newest first. {PAGED}")
+    def guide_revisions(
+        self, info: Info[Any, Any], slug: str, first: First = PAGE_SIZE, after: After = None
+    ) -> Page[GuideRevisionType]:
         revisions = selectors.guide_revision_list(viewer=request_user(info), slug=slug)
-        return revisions  # type: ignore[return-value]
+        return page(revisions, ordering=("-number",), first=first, after=after)
 
     @strawberry.field
     def guide_revision(self, info: Info[Any, Any], slug: str, id: int) -> GuideRevisionType:

@@ -3,29 +3,11 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework_simplejwt.tokens import AccessToken
 
 from nexus.knowledge import services
 from nexus.knowledge.models import Guide, Technology
 
 pytestmark = pytest.mark.django_db
-
-
-def gql(client, query, variables=None, *, as_user=None):
-    headers = {}
-    if as_user is not None:
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {AccessToken.for_user(as_user)}"
-    response = client.post(
-        "/graphql/",
-        {"query": query, "variables": variables or {}},
-        content_type="application/json",
-        **headers,
-    )
-    return response.json()
-
-
-def error_code(body):
-    return body["errors"][0]["extensions"]["code"]
 
 
 @pytest.fixture
@@ -77,7 +59,7 @@ mutation($slug: String!, $input: UpdateGuideInput!) {
 
 
 def test_anyone_browses_technologies_and_concepts_with_their_guide_counts(
-    client, mentor, learner, django_tech
+    gql, mentor, learner, django_tech
 ):
     services.technology_create(actor=mentor, data={"name": "Redis", "category": "cache"})
     services.concept_create(
@@ -87,38 +69,39 @@ def test_anyone_browses_technologies_and_concepts_with_their_guide_counts(
     write_guide(learner, title="Secret draft", technologies=["django"], concepts=["caching"])
 
     listed = gql(
-        client,
-        "{ technologies { slug name category guideCount concepts { slug } } }",
+        "{ technologies { results { slug name category guideCount concepts { slug } } } }",
     )
-    frameworks = gql(client, '{ technologies(category: "framework", q: "dj") { slug } }')
+    frameworks = gql('{ technologies(category: "framework", q: "dj") { results { slug } } }')
     concepts = gql(
-        client,
-        '{ concepts(technology: "redis") { slug guideCount technologies { slug name } } }',
+        '{ concepts(technology: "redis") '
+        "{ results { slug guideCount technologies { slug name } } } }",
     )
-    concept = gql(client, '{ concept(slug: "caching") { name guides { title } } }')
+    concept = gql('{ concept(slug: "caching") { name guides { title } } }')
 
     assert listed == {
         "data": {
-            "technologies": [
-                {
-                    "slug": "django",
-                    "name": "Django",
-                    "category": "framework",
-                    "guideCount": 1,
-                    "concepts": [{"slug": "caching"}],
-                },
-                {
-                    "slug": "redis",
-                    "name": "Redis",
-                    "category": "cache",
-                    "guideCount": 0,
-                    "concepts": [{"slug": "caching"}],
-                },
-            ]
+            "technologies": {
+                "results": [
+                    {
+                        "slug": "django",
+                        "name": "Django",
+                        "category": "framework",
+                        "guideCount": 1,
+                        "concepts": [{"slug": "caching"}],
+                    },
+                    {
+                        "slug": "redis",
+                        "name": "Redis",
+                        "category": "cache",
+                        "guideCount": 0,
+                        "concepts": [{"slug": "caching"}],
+                    },
+                ]
+            }
         }
     }
-    assert frameworks == {"data": {"technologies": [{"slug": "django"}]}}
-    assert concepts["data"]["concepts"] == [
+    assert frameworks == {"data": {"technologies": {"results": [{"slug": "django"}]}}}
+    assert concepts["data"]["concepts"]["results"] == [
         {
             "slug": "caching",
             "guideCount": 0,
@@ -131,12 +114,11 @@ def test_anyone_browses_technologies_and_concepts_with_their_guide_counts(
     assert concept == {"data": {"concept": {"name": "Caching", "guides": []}}}
 
 
-def test_technology_detail_lists_its_recent_guides_and_concepts(client, learner, django_tech):
+def test_technology_detail_lists_its_recent_guides_and_concepts(gql, learner, django_tech):
     write_guide(learner, title="First", status="published", technologies=["django"], tags=["orm"])
     write_guide(learner, title="Second", status="published", technologies=["django"])
 
     body = gql(
-        client,
         """{ technology(slug: "django") {
               name summary docsUrl guideCount concepts { slug }
               guides { title author { username } tags { slug } }
@@ -164,36 +146,37 @@ def test_technology_detail_lists_its_recent_guides_and_concepts(client, learner,
     }
 
 
-def test_unknown_technology_or_filter_value_is_a_domain_error(client):
-    missing = gql(client, '{ technology(slug: "nope") { name } }')
-    bad_category = gql(client, '{ technologies(category: "spaceship") { slug } }')
+def test_unknown_technology_or_filter_value_is_a_domain_error(gql):
+    missing = gql('{ technology(slug: "nope") { name } }')
+    bad_category = gql('{ technologies(category: "spaceship") { results { slug } } }')
 
-    assert error_code(missing) == "not_found"
-    assert error_code(bad_category) == "validation_error"
+    assert missing.error_code == "not_found"
+    assert bad_category.error_code == "validation_error"
     assert "category" in bad_category["errors"][0]["extensions"]["errors"]
 
 
-def test_tags_are_listed_with_their_published_guide_counts(client, learner):
+def test_tags_are_listed_with_their_published_guide_counts(gql, learner):
     write_guide(learner, status="published", tags=["ORM", "testing"])
     write_guide(learner, tags=["orm"])
 
-    body = gql(client, "{ tags { slug name guideCount } }")
+    body = gql("{ tags { results { slug name guideCount } } }")
 
     assert body == {
         "data": {
-            "tags": [
-                {"slug": "orm", "name": "ORM", "guideCount": 1},
-                {"slug": "testing", "name": "testing", "guideCount": 1},
-            ]
+            "tags": {
+                "results": [
+                    {"slug": "orm", "name": "ORM", "guideCount": 1},
+                    {"slug": "testing", "name": "testing", "guideCount": 1},
+                ]
+            }
         }
     }
 
 
 def test_a_learner_writes_edits_restores_and_reads_the_history_of_a_guide(
-    client, learner, django_tech
+    gql, learner, django_tech
 ):
     created = gql(
-        client,
         CREATE_GUIDE,
         {
             "input": {
@@ -215,7 +198,6 @@ def test_a_learner_writes_edits_restores_and_reads_the_history_of_a_guide(
     first_revision = created["currentRevisionId"]
 
     edited = gql(
-        client,
         UPDATE_GUIDE,
         {
             "slug": "django-signals",
@@ -238,7 +220,6 @@ def test_a_learner_writes_edits_restores_and_reads_the_history_of_a_guide(
     }
 
     diff = gql(
-        client,
         """query($slug: String!, $from: Int!, $to: Int!) {
              guideRevisionDiff(slug: $slug, from: $from, to: $to) {
                diff fromRevision { number } toRevision { number }
@@ -253,7 +234,6 @@ def test_a_learner_writes_edits_restores_and_reads_the_history_of_a_guide(
     assert "+Prefer services.\n" in diff["diff"]
 
     restored = gql(
-        client,
         """mutation($slug: String!, $id: Int!) {
              restoreGuideRevision(slug: $slug, revisionId: $id) {
                body revisionCount currentRevision { number message restoredFromId }
@@ -273,15 +253,14 @@ def test_a_learner_writes_edits_restores_and_reads_the_history_of_a_guide(
     }
 
     history = gql(
-        client,
-        '{ guideRevisions(slug: "django-signals") { number body editor { username } } }',
+        '{ guideRevisions(slug: "django-signals") '
+        "{ results { number body editor { username } } } }",
         as_user=learner,
-    )["data"]["guideRevisions"]
+    )["data"]["guideRevisions"]["results"]
     assert [revision["number"] for revision in history] == [3, 2, 1]
     assert history[1]["body"] == "Prefer services.\n"
 
     one = gql(
-        client,
         'query($id: Int!) { guideRevision(slug: "django-signals", id: $id) { number title } }',
         {"id": second_revision},
         as_user=learner,
@@ -290,7 +269,7 @@ def test_a_learner_writes_edits_restores_and_reads_the_history_of_a_guide(
 
 
 def test_an_edit_from_a_stale_revision_is_a_conflict_carrying_the_current_revision(
-    client, learner, mentor
+    gql, learner, mentor
 ):
     guide = write_guide(learner, title="Caching", body="v1\n")
     stale = guide.current_revision_id
@@ -300,7 +279,6 @@ def test_an_edit_from_a_stale_revision_is_a_conflict_carrying_the_current_revisi
     current = Guide.objects.get(pk=guide.pk).current_revision_id
 
     body = gql(
-        client,
         UPDATE_GUIDE,
         {"slug": guide.slug, "input": {"body": "my v2\n", "baseRevision": stale}},
         as_user=learner,
@@ -315,60 +293,57 @@ def test_an_edit_from_a_stale_revision_is_a_conflict_carrying_the_current_revisi
     assert Guide.objects.get(pk=guide.pk).body == "v2\n"
 
 
-def test_a_content_edit_without_a_base_revision_is_refused(client, learner):
+def test_a_content_edit_without_a_base_revision_is_refused(gql, learner):
     guide = write_guide(learner)
 
-    body = gql(
-        client, UPDATE_GUIDE, {"slug": guide.slug, "input": {"title": "New"}}, as_user=learner
-    )
+    body = gql(UPDATE_GUIDE, {"slug": guide.slug, "input": {"title": "New"}}, as_user=learner)
 
-    assert error_code(body) == "validation_error"
+    assert body.error_code == "validation_error"
     assert "base_revision" in body["errors"][0]["extensions"]["errors"]
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "other_learner"])
 def test_drafts_are_invisible_to_anonymous_and_other_learners(
-    client, request, learner, django_tech, viewer
+    gql, request, learner, django_tech, viewer
 ):
     as_user = None if viewer == "anonymous" else request.getfixturevalue(viewer)
     write_guide(learner, title="Public", status="published", technologies=["django"])
     draft = write_guide(learner, title="Draft", technologies=["django"])
 
-    listed = gql(client, "{ guides { title } }", as_user=as_user)
-    drafts = gql(client, '{ guides(status: "draft") { title } }', as_user=as_user)
-    single = gql(client, '{ guide(slug: "%s") { title } }' % draft.slug, as_user=as_user)
-    nested = gql(client, '{ technology(slug: "django") { guides { title } } }', as_user=as_user)
-    history = gql(client, '{ guideRevisions(slug: "%s") { id } }' % draft.slug, as_user=as_user)
+    listed = gql("{ guides { results { title } } }", as_user=as_user)
+    drafts = gql('{ guides(status: "draft") { results { title } } }', as_user=as_user)
+    single = gql('{ guide(slug: "%s") { title } }' % draft.slug, as_user=as_user)
+    nested = gql('{ technology(slug: "django") { guides { title } } }', as_user=as_user)
+    history = gql('{ guideRevisions(slug: "%s") { results { id } } }' % draft.slug, as_user=as_user)
 
-    assert listed == {"data": {"guides": [{"title": "Public"}]}}
-    assert drafts == {"data": {"guides": []}}
-    assert error_code(single) == "not_found"
+    assert listed == {"data": {"guides": {"results": [{"title": "Public"}]}}}
+    assert drafts == {"data": {"guides": {"results": []}}}
+    assert single.error_code == "not_found"
     assert nested == {"data": {"technology": {"guides": [{"title": "Public"}]}}}
-    assert error_code(history) == "not_found"
+    assert history.error_code == "not_found"
 
 
 @pytest.mark.parametrize("viewer", ["learner", "staff"])
 def test_drafts_are_visible_to_their_author_and_to_staff(
-    client, request, learner, django_tech, viewer
+    gql, request, learner, django_tech, viewer
 ):
     as_user = request.getfixturevalue(viewer)
     draft = write_guide(learner, title="Draft", technologies=["django"])
 
-    listed = gql(client, "{ guides { title status } }", as_user=as_user)
-    single = gql(client, '{ guide(slug: "%s") { title } }' % draft.slug, as_user=as_user)
-    nested = gql(client, '{ technology(slug: "django") { guides { title } } }', as_user=as_user)
+    listed = gql("{ guides { results { title status } } }", as_user=as_user)
+    single = gql('{ guide(slug: "%s") { title } }' % draft.slug, as_user=as_user)
+    nested = gql('{ technology(slug: "django") { guides { title } } }', as_user=as_user)
 
-    assert listed == {"data": {"guides": [{"title": "Draft", "status": "draft"}]}}
+    assert listed == {"data": {"guides": {"results": [{"title": "Draft", "status": "draft"}]}}}
     assert single == {"data": {"guide": {"title": "Draft"}}}
     assert nested == {"data": {"technology": {"guides": [{"title": "Draft"}]}}}
 
 
-def test_a_co_editor_sees_and_edits_the_draft_they_were_invited_to(client, learner, other_learner):
+def test_a_co_editor_sees_and_edits_the_draft_they_were_invited_to(gql, learner, other_learner):
     draft = write_guide(learner, title="Pair notes", co_editors=[other_learner.username])
 
-    listed = gql(client, "{ guides { title coEditors { username } } }", as_user=other_learner)
+    listed = gql("{ guides { results { title coEditors { username } } } }", as_user=other_learner)
     edited = gql(
-        client,
         UPDATE_GUIDE,
         {
             "slug": draft.slug,
@@ -379,7 +354,11 @@ def test_a_co_editor_sees_and_edits_the_draft_they_were_invited_to(client, learn
 
     assert listed == {
         "data": {
-            "guides": [{"title": "Pair notes", "coEditors": [{"username": other_learner.username}]}]
+            "guides": {
+                "results": [
+                    {"title": "Pair notes", "coEditors": [{"username": other_learner.username}]}
+                ]
+            }
         }
     }
     assert edited["data"]["updateGuide"]["currentRevision"]["editor"] == {
@@ -387,11 +366,10 @@ def test_a_co_editor_sees_and_edits_the_draft_they_were_invited_to(client, learn
     }
 
 
-def test_another_learner_cannot_update_a_guide(client, learner, other_learner):
+def test_another_learner_cannot_update_a_guide(gql, learner, other_learner):
     guide = write_guide(learner, title="Mine", status="published")
 
     body = gql(
-        client,
         UPDATE_GUIDE,
         {
             "slug": guide.slug,
@@ -401,111 +379,121 @@ def test_another_learner_cannot_update_a_guide(client, learner, other_learner):
     )
 
     assert body["data"] is None
-    assert error_code(body) == "permission_denied"
+    assert body.error_code == "permission_denied"
     assert Guide.objects.get(pk=guide.pk).title == "Mine"
 
 
-def test_writing_a_guide_needs_a_signed_in_user(client):
-    body = gql(client, CREATE_GUIDE, {"input": {"title": "Anon", "body": "x"}})
+def test_writing_a_guide_needs_a_signed_in_user(gql):
+    body = gql(CREATE_GUIDE, {"input": {"title": "Anon", "body": "x"}})
 
-    assert error_code(body) == "not_authenticated"
+    assert body.error_code == "not_authenticated"
     assert not Guide.objects.exists()
 
 
-def test_invalid_guide_input_gives_field_errors_and_stores_nothing(client, learner):
+def test_invalid_guide_input_gives_field_errors_and_stores_nothing(gql, learner):
     body = gql(
-        client,
         CREATE_GUIDE,
         {"input": {"title": " ", "body": "x", "kind": "novel", "technologies": ["cobol"]}},
         as_user=learner,
     )
 
-    assert error_code(body) == "validation_error"
+    assert body.error_code == "validation_error"
     assert set(body["errors"][0]["extensions"]["errors"]) == {"title", "kind", "technologies"}
     assert not Guide.objects.exists()
 
 
 def test_the_author_deletes_a_guide_and_only_staff_bring_it_back(
-    client, learner, staff, other_learner
+    gql, learner, staff, other_learner
 ):
     guide = write_guide(learner, title="Gone soon", status="published")
     delete = 'mutation { deleteGuide(slug: "%s") }' % guide.slug
     undelete = 'mutation { undeleteGuide(slug: "%s") { title deletedAt } }' % guide.slug
 
-    refused = gql(client, delete, as_user=other_learner)
-    deleted = gql(client, delete, as_user=learner)
-    hidden = gql(client, "{ guides { title } }", as_user=learner)
-    staff_sees = gql(client, "{ guides(deleted: true) { title deletedAt } }", as_user=staff)
-    learner_cannot_undelete = gql(client, undelete, as_user=learner)
-    undeleted = gql(client, undelete, as_user=staff)
+    refused = gql(delete, as_user=other_learner)
+    deleted = gql(delete, as_user=learner)
+    hidden = gql("{ guides { results { title } } }", as_user=learner)
+    staff_sees = gql("{ guides(deleted: true) { results { title deletedAt } } }", as_user=staff)
+    learner_cannot_undelete = gql(undelete, as_user=learner)
+    undeleted = gql(undelete, as_user=staff)
 
-    assert error_code(refused) == "permission_denied"
+    assert refused.error_code == "permission_denied"
     assert deleted == {"data": {"deleteGuide": True}}
-    assert hidden == {"data": {"guides": []}}
-    assert staff_sees["data"]["guides"][0]["title"] == "Gone soon"
-    assert staff_sees["data"]["guides"][0]["deletedAt"] is not None
-    assert error_code(learner_cannot_undelete) == "permission_denied"
+    assert hidden == {"data": {"guides": {"results": []}}}
+    assert staff_sees["data"]["guides"]["results"][0]["title"] == "Gone soon"
+    assert staff_sees["data"]["guides"]["results"][0]["deletedAt"] is not None
+    assert learner_cannot_undelete.error_code == "permission_denied"
     assert undeleted == {"data": {"undeleteGuide": {"title": "Gone soon", "deletedAt": None}}}
 
 
-def test_guides_are_filtered_ordered_and_paged(client, learner, other_learner, django_tech):
+def test_guides_are_filtered_ordered_and_paged(gql, learner, other_learner, django_tech):
     write_guide(learner, title="Bravo", status="published", technologies=["django"])
     write_guide(other_learner, title="Alpha", status="published", kind="cheat_sheet")
     write_guide(learner, title="Charlie", status="published", tags=["orm"])
 
-    by_title = gql(client, '{ guides(ordering: "title") { title } }')
-    page = gql(client, '{ guides(ordering: "-title", limit: 1, offset: 1) { title } }')
-    on_django = gql(client, '{ guides(technology: "django") { title } }')
-    by_author = gql(client, '{ guides(author: "%s") { title } }' % other_learner.username)
-    cheat_sheets = gql(client, '{ guides(kind: "cheat_sheet", q: "alp") { title } }')
-    tagged = gql(client, '{ guides(tag: "orm") { title } }')
-    bad_ordering = gql(client, '{ guides(ordering: "author") { title } }')
-    bad_limit = gql(client, "{ guides(limit: -1) { title } }")
+    by_title = gql('{ guides(ordering: "title") { results { title } } }')
+    first = gql('{ guides(ordering: "-title", first: 1) { pageInfo { endCursor } } }')
+    after = first["data"]["guides"]["pageInfo"]["endCursor"]
+    page = gql(
+        'query($after: String) { guides(ordering: "-title", first: 1, after: $after) '
+        "{ results { title } } }",
+        {"after": after},
+    )
+    on_django = gql('{ guides(technology: "django") { results { title } } }')
+    by_author = gql('{ guides(author: "%s") { results { title } } }' % other_learner.username)
+    cheat_sheets = gql('{ guides(kind: "cheat_sheet", q: "alp") { results { title } } }')
+    tagged = gql('{ guides(tag: "orm") { results { title } } }')
+    bad_ordering = gql('{ guides(ordering: "author") { results { title } } }')
+    bad_first = gql("{ guides(first: -1) { results { title } } }")
 
-    assert [g["title"] for g in by_title["data"]["guides"]] == ["Alpha", "Bravo", "Charlie"]
-    assert page == {"data": {"guides": [{"title": "Bravo"}]}}
-    assert on_django == {"data": {"guides": [{"title": "Bravo"}]}}
-    assert by_author == {"data": {"guides": [{"title": "Alpha"}]}}
-    assert cheat_sheets == {"data": {"guides": [{"title": "Alpha"}]}}
-    assert tagged == {"data": {"guides": [{"title": "Charlie"}]}}
-    assert error_code(bad_ordering) == "validation_error"
+    titles = [g["title"] for g in by_title["data"]["guides"]["results"]]
+    assert titles == ["Alpha", "Bravo", "Charlie"]
+    assert page == {"data": {"guides": {"results": [{"title": "Bravo"}]}}}
+    assert on_django == {"data": {"guides": {"results": [{"title": "Bravo"}]}}}
+    assert by_author == {"data": {"guides": {"results": [{"title": "Alpha"}]}}}
+    assert cheat_sheets == {"data": {"guides": {"results": [{"title": "Alpha"}]}}}
+    assert tagged == {"data": {"guides": {"results": [{"title": "Charlie"}]}}}
+    assert bad_ordering.error_code == "validation_error"
     assert "ordering" in bad_ordering["errors"][0]["extensions"]["errors"]
-    assert error_code(bad_limit) == "validation_error"
+    assert bad_first.error == {"code": "validation_error", "errors": {"first": ["From 1 to 100."]}}
 
 
-def test_the_guide_page_size_is_capped(client, learner):
+def test_the_guide_page_size_is_capped(gql, learner):
     Guide.objects.bulk_create(
         Guide(slug=f"g-{n}", title=f"G {n}", body="x", status="published", author=learner)
         for n in range(105)
     )
 
-    body = gql(client, "{ guides(limit: 500) { slug } }")
+    too_many = gql("{ guides(first: 101) { results { slug } } }")
+    body = gql("{ guides(first: 100) { results { slug } pageInfo { hasNextPage } } }")
+    walked = gql.walk(
+        "query($after: String) { guides(first: 100, after: $after) "
+        "{ results { slug } pageInfo { hasNextPage endCursor } } }"
+    )
 
-    assert len(body["data"]["guides"]) == 100
+    assert too_many.error_code == "validation_error"
+    assert len(body["data"]["guides"]["results"]) == 100
+    assert body["data"]["guides"]["pageInfo"] == {"hasNextPage": True}
+    assert sorted(guide["slug"] for guide in walked) == sorted(f"g-{n}" for n in range(105))
 
 
-def test_a_mentor_creates_and_edits_technologies_and_concepts(client, mentor):
+def test_a_mentor_creates_and_edits_technologies_and_concepts(gql, mentor):
     created = gql(
-        client,
         """mutation { createTechnology(input: {
              name: "PostgreSQL", category: "database", docsUrl: "https://www.postgresql.org/docs/"
            }) { slug name category docsUrl guideCount } }""",
         as_user=mentor,
     )
     edited = gql(
-        client,
         'mutation { updateTechnology(slug: "postgresql", input: {summary: "SQL."}) '
         "{ summary name } }",
         as_user=mentor,
     )
     concept = gql(
-        client,
         'mutation { createConcept(input: {name: "Indexes", technologies: ["postgresql"]}) '
         "{ slug technologies { slug } guideCount } }",
         as_user=mentor,
     )
     relinked = gql(
-        client,
         'mutation { updateConcept(slug: "indexes", input: {technologies: []}) '
         "{ technologies { slug } } }",
         as_user=mentor,
@@ -535,29 +523,24 @@ def test_a_mentor_creates_and_edits_technologies_and_concepts(client, mentor):
     assert relinked == {"data": {"updateConcept": {"technologies": []}}}
 
 
-def test_a_learner_cannot_create_a_technology_and_anonymous_must_sign_in(client, learner):
+def test_a_learner_cannot_create_a_technology_and_anonymous_must_sign_in(gql, learner):
     mutation = 'mutation { createTechnology(input: {name: "Go", category: "language"}) { slug } }'
 
-    as_learner = gql(client, mutation, as_user=learner)
-    anonymous = gql(client, mutation)
+    as_learner = gql(mutation, as_user=learner)
+    anonymous = gql(mutation)
 
-    assert error_code(as_learner) == "permission_denied"
-    assert error_code(anonymous) == "not_authenticated"
+    assert as_learner.error_code == "permission_denied"
+    assert anonymous.error_code == "not_authenticated"
     assert not Technology.objects.exists()
 
 
-GUIDE_LIST = "{ guides { title author { username } technologies { slug } tags { slug } } }"
-
-
-def _guide_list_queries(client, learner):
-    with CaptureQueriesContext(connection) as queries:
-        body = gql(client, GUIDE_LIST, as_user=learner)
-    assert "errors" not in body
-    return len(body["data"]["guides"]), len(queries)
+GUIDE_LIST = (
+    "{ guides { results { title author { username } technologies { slug } tags { slug } } } }"
+)
 
 
 def test_the_guide_list_costs_the_same_queries_for_three_or_nine_guides(
-    client, user_factory, learner, mentor
+    gql, user_factory, learner, mentor
 ):
     for name in ("Django", "Redis", "Celery"):
         services.technology_create(actor=mentor, data={"name": name, "category": "framework"})
@@ -573,22 +556,22 @@ def test_the_guide_list_costs_the_same_queries_for_three_or_nine_guides(
             )
 
     add_guides(3)
-    three, queries_for_three = _guide_list_queries(client, learner)
+    three, queries_for_three = gql.queries(GUIDE_LIST, as_user=learner)
     add_guides(6)
-    nine, queries_for_nine = _guide_list_queries(client, learner)
+    nine, queries_for_nine = gql.queries(GUIDE_LIST, as_user=learner)
 
-    assert (three, nine) == (3, 9)
+    assert (len(three["guides"]["results"]), len(nine["guides"]["results"])) == (3, 9)
     assert queries_for_three == queries_for_nine
 
 
 def test_technology_detail_guides_cost_the_same_queries_for_three_or_nine_guides(
-    client, user_factory, mentor, django_tech
+    gql, user_factory, mentor, django_tech
 ):
     query = '{ technology(slug: "django") { guides { author { username } tags { slug } } } }'
 
     def count_queries():
         with CaptureQueriesContext(connection) as queries:
-            gql(client, query)
+            gql(query)
         return len(queries)
 
     for _ in range(3):
@@ -600,31 +583,22 @@ def test_technology_detail_guides_cost_the_same_queries_for_three_or_nine_guides
     assert count_queries() == queries_for_three
 
 
-def test_nested_people_cost_no_query_per_row(client, user_factory, make_guide):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    query = "{ guides(limit: 100) { author { displayName role } coEditors { displayName role } } }"
+def test_nested_people_cost_no_query_per_row(gql, user_factory, make_guide):
+    query = """{ guides(first: 100) {
+      results { author { displayName role } coEditors { displayName role } }
+    } }"""
 
     def count_for(n):
         for _ in range(n):
             make_guide(
                 author=user_factory(), status="published", co_editors=[user_factory().username]
             )
-        with CaptureQueriesContext(connection) as captured:
-            body = client.post("/graphql/", {"query": query}, content_type="application/json")
-        assert "errors" not in body.json(), body.json()
-        return len(captured)
+        return gql.queries(query)[1]
 
     assert count_for(3) == count_for(6)
 
 
-def test_guide_revisions_cost_no_query_per_row(client, learner, make_guide):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from nexus.knowledge import services
-
+def test_guide_revisions_cost_no_query_per_row(gql, learner, make_guide):
     def count_for(edits):
         guide = make_guide(status="published")
         for n in range(edits):
@@ -634,10 +608,11 @@ def test_guide_revisions_cost_no_query_per_row(client, learner, make_guide):
                 data={"body": f"v{n}", "base_revision": guide.current_revision_id},
             )
             guide.refresh_from_db()
-        query = '{ guideRevisions(slug: "%s") { number editor { username } } }' % guide.slug
-        with CaptureQueriesContext(connection) as captured:
-            body = client.post("/graphql/", {"query": query}, content_type="application/json")
-        assert len(body.json()["data"]["guideRevisions"]) == edits + 1
-        return len(captured)
+        query = (
+            '{ guideRevisions(slug: "%s") { results { number editor { username } } } }' % guide.slug
+        )
+        body, queries = gql.queries(query)
+        assert len(body["guideRevisions"]["results"]) == edits + 1
+        return queries
 
     assert count_for(1) == count_for(5)

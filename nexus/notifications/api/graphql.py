@@ -1,8 +1,8 @@
 """GraphQL door of the notifications app: the same services and selectors as REST.
 
-`notifications` returns a page whose `items` are the selector's queryset, sliced;
-the optimizer extension completes it with whatever the query selects (the actor
-and their profile), so the list costs a fixed number of SQL queries. Every field
+`notifications` returns a cursor page of the selector's queryset, which the
+optimizer completes with whatever the query selects (the actor and their
+profile), so a page costs a fixed number of SQL queries. Every field
 here is about the signed-in user's own notifications and preferences.
 """
 
@@ -13,18 +13,15 @@ from typing import Any
 
 import strawberry
 import strawberry_django
-from django.db.models import QuerySet
 from strawberry.types import Info
 
 from nexus.accounts.api.graphql import UserType
 from nexus.accounts.models import User
-from nexus.core.errors import ValidationError
-from nexus.core.graphql import signed_in
+from nexus.core.graphql import PAGED, After, First, Page, page_reader, signed_in
+from nexus.core.pagination import PAGE_SIZE
 from nexus.notifications import selectors, services
 from nexus.notifications.models import Notification
 
-PAGE_DEFAULT = 20
-PAGE_MAX = 100
 EMAIL_PLANS = ", ".join(Notification.EmailPlan.values)
 
 
@@ -56,8 +53,7 @@ class NotificationType:
 
 
 @strawberry.type(name="NotificationPage", description="A page of your notifications.")
-class NotificationPageType:
-    items: list[NotificationType] = strawberry.field(description="Newest first.")
+class NotificationPageType(Page[NotificationType]):
     user: strawberry.Private[User]
 
     @strawberry.field(description="How many of all your notifications are unread.")
@@ -88,17 +84,6 @@ class NotificationPreferenceInput:
     email: str = strawberry.field(description=EMAIL_PLANS)
 
 
-def _page(queryset: QuerySet[Any], *, limit: int, offset: int) -> QuerySet[Any]:
-    errors: dict[str, list[str]] = {}
-    if limit < 0:
-        errors["limit"] = ["Zero or more."]
-    if offset < 0:
-        errors["offset"] = ["Zero or more."]
-    if errors:
-        raise ValidationError(errors=errors)
-    return queryset.order_by("-created_at", "-id")[offset : offset + min(limit, PAGE_MAX)]
-
-
 def _preferences(plans: dict[str, str]) -> list[NotificationPreferenceType]:
     return [NotificationPreferenceType(kind=kind, email=email) for kind, email in plans.items()]
 
@@ -110,15 +95,15 @@ def _preferences(plans: dict[str, str]) -> list[NotificationPreferenceType]:
 class Query:
     @strawberry.field(
         description="My notifications, newest first, with how many are unread. "
-        f"`unread` and `kind` narrow them; `limit` is at most {PAGE_MAX}."
+        f"`unread` and `kind` narrow them. {PAGED}"
     )
     def notifications(
         self,
         info: Info[Any, Any],
         unread: bool | None = None,
         kind: str | None = None,
-        limit: int = PAGE_DEFAULT,
-        offset: int = 0,
+        first: First = PAGE_SIZE,
+        after: After = None,
     ) -> NotificationPageType:
         user = signed_in(info)
         filters: dict[str, str] = {}
@@ -127,8 +112,8 @@ class Query:
         if kind is not None:
             filters["kind"] = kind
         notifications = selectors.notification_list(user=user, filters=filters)
-        page = _page(notifications, limit=limit, offset=offset)
-        return NotificationPageType(items=page, user=user)  # type: ignore[arg-type]
+        reader = page_reader(notifications, ordering=("-created_at",), first=first, after=after)
+        return NotificationPageType(reader=reader, user=user)
 
     @strawberry.field(description="My email preference for every kind, defaults filled in.")
     def notification_preferences(self, info: Info[Any, Any]) -> list[NotificationPreferenceType]:

@@ -1,34 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework_simplejwt.tokens import AccessToken
 
 from nexus.challenges import services as challenge_services
 from nexus.notifications.models import Notification, NotificationPreference
 
 pytestmark = pytest.mark.django_db
-
-
-def gql(client, query, variables=None, *, as_user=None):
-    headers = {}
-    if as_user is not None:
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {AccessToken.for_user(as_user)}"
-    response = client.post(
-        "/graphql/",
-        {"query": query, "variables": variables or {}},
-        content_type="application/json",
-        **headers,
-    )
-    return response.json()
-
-
-def data(body):
-    assert "errors" not in body, body
-    return body["data"]
-
-
-def error_code(body):
-    return body["errors"][0]["extensions"]["code"]
 
 
 def answer(committed, challenge, author, body="Try this."):
@@ -48,13 +25,14 @@ def inbox(committed, learner, peer, user_factory, challenge):
 
 
 NOTIFICATIONS = """
-query($unread: Boolean, $kind: String, $limit: Int, $offset: Int) {
-  notifications(unread: $unread, kind: $kind, limit: $limit, offset: $offset) {
+query($unread: Boolean, $kind: String, $first: Int, $after: String) {
+  notifications(unread: $unread, kind: $kind, first: $first, after: $after) {
     unreadCount
-    items {
+    results {
       id kind title excerpt targetType targetId url isRead createdAt
       actor { username displayName role cohort { slug } }
     }
+    pageInfo { hasNextPage endCursor }
   }
 }
 """
@@ -75,13 +53,13 @@ mutation($preferences: [NotificationPreferenceInput!]!) {
 
 
 def test_my_notifications_come_newest_first_with_the_unread_count(
-    client, learner, peer, challenge, inbox
+    gql, learner, peer, challenge, inbox
 ):
-    page = data(gql(client, NOTIFICATIONS, as_user=learner))["notifications"]
+    page = gql.data(NOTIFICATIONS, as_user=learner)["notifications"]
 
     assert page["unreadCount"] == 3
-    assert [int(n["id"]) for n in page["items"]] == [n.pk for n in reversed(inbox)]
-    oldest = page["items"][-1]
+    assert [int(n["id"]) for n in page["results"]] == [n.pk for n in reversed(inbox)]
+    oldest = page["results"][-1]
     assert oldest["kind"] == "solution_posted"
     assert oldest["actor"]["username"] == peer.username
     assert oldest["isRead"] is False
@@ -90,33 +68,41 @@ def test_my_notifications_come_newest_first_with_the_unread_count(
     assert oldest["excerpt"] == "Try this."
 
 
-def test_notifications_narrow_by_unread_and_kind_and_page_by_limit_and_offset(
-    client, learner, inbox
-):
+def test_notifications_narrow_by_unread_and_kind_and_page_by_cursor(gql, learner, inbox):
     Notification.objects.filter(pk=inbox[0].pk).update(kind="mentioned")
-    gql(client, MARK_READ, {"ids": [inbox[1].pk]}, as_user=learner)
+    gql(MARK_READ, {"ids": [inbox[1].pk]}, as_user=learner)
 
     def ids(**variables):
-        page = data(gql(client, NOTIFICATIONS, variables, as_user=learner))["notifications"]
-        return [int(n["id"]) for n in page["items"]]
+        page = gql.data(NOTIFICATIONS, variables, as_user=learner)["notifications"]
+        return [int(n["id"]) for n in page["results"]]
 
     assert ids(unread=True) == [inbox[2].pk, inbox[0].pk]
     assert ids(unread=False) == [inbox[1].pk]
     assert ids(kind="mentioned") == [inbox[0].pk]
-    assert ids(limit=1, offset=1) == [inbox[1].pk]
+    first = gql.data(NOTIFICATIONS, {"first": 1}, as_user=learner)["notifications"]
+    assert ids(first=1, after=first["pageInfo"]["endCursor"]) == [inbox[1].pk]
+    walked = gql.walk(NOTIFICATIONS, {"first": 2}, as_user=learner)
+    assert [int(n["id"]) for n in walked] == [n.pk for n in reversed(inbox)]
 
 
-def test_a_negative_limit_is_a_validation_error(client, learner):
-    body = gql(client, NOTIFICATIONS, {"limit": -1}, as_user=learner)
+@pytest.mark.parametrize(
+    ("variables", "field"), [({"first": 0}, "first"), ({"after": "no-such-cursor"}, "after")]
+)
+def test_a_bad_first_or_after_is_a_validation_error(gql, learner, variables, field):
+    body = gql(NOTIFICATIONS, variables, as_user=learner)
 
-    assert error_code(body) == "validation_error"
-    assert body["errors"][0]["extensions"]["errors"] == {"limit": ["Zero or more."]}
+    assert body.error_code == "validation_error"
+    assert list(body.error["errors"]) == [field]
 
 
-def test_others_never_see_my_notifications(client, user_factory, inbox):
-    page = data(gql(client, NOTIFICATIONS, as_user=user_factory()))["notifications"]
+def test_others_never_see_my_notifications(gql, user_factory, inbox):
+    page = gql.data(NOTIFICATIONS, as_user=user_factory())["notifications"]
 
-    assert page == {"unreadCount": 0, "items": []}
+    assert page == {
+        "unreadCount": 0,
+        "results": [],
+        "pageInfo": {"hasNextPage": False, "endCursor": None},
+    }
 
 
 @pytest.mark.parametrize(
@@ -128,18 +114,18 @@ def test_others_never_see_my_notifications(client, user_factory, inbox):
         (UPDATE_PREFERENCES, {"preferences": [{"kind": "mentioned", "email": "never"}]}),
     ],
 )
-def test_notifications_need_a_signed_in_user(client, inbox, query, variables):
-    body = gql(client, query, variables)
+def test_notifications_need_a_signed_in_user(gql, inbox, query, variables):
+    body = gql(query, variables)
 
-    assert error_code(body) == "not_authenticated"
+    assert body.error_code == "not_authenticated"
     assert not Notification.objects.filter(read_at__isnull=False).exists()
     assert not NotificationPreference.objects.exists()
 
 
-def test_marking_read_by_ids_and_then_all_marks_only_mine(client, learner, inbox):
-    some = data(gql(client, MARK_READ, {"ids": [inbox[0].pk]}, as_user=learner))
-    again = data(gql(client, MARK_READ, {"ids": [inbox[0].pk]}, as_user=learner))
-    everything = data(gql(client, MARK_READ, {"all": True}, as_user=learner))
+def test_marking_read_by_ids_and_then_all_marks_only_mine(gql, learner, inbox):
+    some = gql.data(MARK_READ, {"ids": [inbox[0].pk]}, as_user=learner)
+    again = gql.data(MARK_READ, {"ids": [inbox[0].pk]}, as_user=learner)
+    everything = gql.data(MARK_READ, {"all": True}, as_user=learner)
 
     assert some["markNotificationsRead"] == {"marked": 1, "unreadCount": 2}
     assert again["markNotificationsRead"] == {"marked": 0, "unreadCount": 2}
@@ -150,39 +136,36 @@ def test_marking_read_by_ids_and_then_all_marks_only_mine(client, learner, inbox
     assert not others.filter(read_at__isnull=False).exists()
 
 
-def test_another_users_ids_are_not_found_and_nothing_changes(client, learner, peer, inbox):
-    foreign = gql(client, MARK_READ, {"ids": [inbox[0].pk]}, as_user=peer)
-    mixed = gql(client, MARK_READ, {"ids": [inbox[1].pk, 99999]}, as_user=learner)
+def test_another_users_ids_are_not_found_and_nothing_changes(gql, learner, peer, inbox):
+    foreign = gql(MARK_READ, {"ids": [inbox[0].pk]}, as_user=peer)
+    mixed = gql(MARK_READ, {"ids": [inbox[1].pk, 99999]}, as_user=learner)
 
-    assert error_code(foreign) == "not_found"
-    assert error_code(mixed) == "not_found"
+    assert foreign.error_code == "not_found"
+    assert mixed.error_code == "not_found"
     assert mixed["errors"][0]["extensions"]["errors"] == {"ids": ["Unknown: 99999."]}
     assert not Notification.objects.filter(read_at__isnull=False).exists()
 
 
-def test_marking_read_needs_ids_or_all(client, learner, inbox):
-    neither = gql(client, MARK_READ, {}, as_user=learner)
-    empty = gql(client, MARK_READ, {"ids": []}, as_user=learner)
+def test_marking_read_needs_ids_or_all(gql, learner, inbox):
+    neither = gql(MARK_READ, {}, as_user=learner)
+    empty = gql(MARK_READ, {"ids": []}, as_user=learner)
 
-    assert error_code(neither) == "validation_error"
-    assert error_code(empty) == "validation_error"
+    assert neither.error_code == "validation_error"
+    assert empty.error_code == "validation_error"
     assert not Notification.objects.filter(read_at__isnull=False).exists()
 
 
-def test_preferences_show_defaults_and_change_per_kind(client, learner):
-    defaults = data(gql(client, PREFERENCES, as_user=learner))["notificationPreferences"]
-    changed = data(
-        gql(
-            client,
-            UPDATE_PREFERENCES,
-            {
-                "preferences": [
-                    {"kind": "comment_posted", "email": "weekly"},
-                    {"kind": "mentioned", "email": "never"},
-                ]
-            },
-            as_user=learner,
-        )
+def test_preferences_show_defaults_and_change_per_kind(gql, learner):
+    defaults = gql.data(PREFERENCES, as_user=learner)["notificationPreferences"]
+    changed = gql.data(
+        UPDATE_PREFERENCES,
+        {
+            "preferences": [
+                {"kind": "comment_posted", "email": "weekly"},
+                {"kind": "mentioned", "email": "never"},
+            ]
+        },
+        as_user=learner,
     )["updateNotificationPreferences"]
 
     assert {"kind": "solution_posted", "email": "immediate"} in defaults
@@ -197,31 +180,23 @@ def test_preferences_show_defaults_and_change_per_kind(client, learner):
     "bad",
     [{"kind": "comment_posted", "email": "hourly"}, {"kind": "no_such_kind", "email": "daily"}],
 )
-def test_bad_preferences_are_refused_and_nothing_is_saved(client, learner, bad):
+def test_bad_preferences_are_refused_and_nothing_is_saved(gql, learner, bad):
     body = gql(
-        client,
         UPDATE_PREFERENCES,
         {"preferences": [{"kind": "mentioned", "email": "never"}, bad]},
         as_user=learner,
     )
 
-    assert error_code(body) == "validation_error"
+    assert body.error_code == "validation_error"
     assert bad["kind"] in body["errors"][0]["extensions"]["errors"]
     assert not NotificationPreference.objects.exists()
 
 
 def test_the_notification_list_runs_a_constant_number_of_queries(
-    client, learner, inbox, committed, user_factory, challenge, django_assert_num_queries
+    gql, learner, inbox, committed, user_factory, challenge, django_assert_num_queries
 ):
-    token = AccessToken.for_user(learner)
-
-    def fetch():
-        return client.post(
-            "/graphql/",
-            {"query": NOTIFICATIONS, "variables": {"limit": 100}},
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token}",
-        ).json()
+    def fetch(**variables):
+        return gql(NOTIFICATIONS, {"first": 100, **variables}, as_user=learner)
 
     with django_assert_num_queries(3):  # user, page with actors, unread count
         fetch()
@@ -229,4 +204,8 @@ def test_the_notification_list_runs_a_constant_number_of_queries(
         answer(committed, challenge, user_factory())
     with django_assert_num_queries(3):
         body = fetch()
-    assert len(data(body)["notifications"]["items"]) == 9
+    assert len(body.data["notifications"]["results"]) == 9
+    after = fetch(first=3).data["notifications"]["pageInfo"]["endCursor"]
+    with django_assert_num_queries(3):  # a later page costs the same
+        later = fetch(first=4, after=after)
+    assert len(later.data["notifications"]["results"]) == 4

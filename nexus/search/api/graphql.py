@@ -7,7 +7,8 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from nexus.core.graphql import request_user
+from nexus.core.errors import ValidationError
+from nexus.core.graphql import Page, ReadPage, request_user
 from nexus.search import selectors
 
 
@@ -42,10 +43,12 @@ class Query:
     @strawberry.field(
         description="Search guides, challenges, solutions, channel messages and people you "
         "may read, best match first. On PostgreSQL `q` takes web-search syntax (quoted "
-        "phrases, -word, or). `type` is one kind; `technology` a technology slug; `limit` "
-        f"at most {selectors.LIMIT_MAX}. A blank `q`, one over {selectors.Q_MAX} characters, "
-        "an unknown type or technology are a validation_error; a `q` with nothing to "
-        "search for (punctuation, common words, only exclusions) finds nothing."
+        "phrases, -word, or). `type` is one kind; `technology` a technology slug. A blank "
+        f"`q`, one over {selectors.Q_MAX} characters, an unknown type or technology are a "
+        "validation_error; a `q` with nothing to search for (punctuation, common words, only "
+        f"exclusions) finds nothing. A page: `first` results (default {selectors.LIMIT_DEFAULT}"
+        f", at most {selectors.LIMIT_MAX}) after the cursor `after` (the REST search's "
+        "cursors); `pageInfo.endCursor` is null on the last page."
     )
     def search(
         self,
@@ -53,12 +56,27 @@ class Query:
         q: str,
         type: str | None = None,
         technology: str | None = None,
-        limit: int = selectors.LIMIT_DEFAULT,
-    ) -> list[SearchResultType]:
-        page = selectors.search(
-            viewer=request_user(info), q=q, type=type, technology=technology, limit=limit
-        )
-        return page.results  # type: ignore[return-value]
+        first: int | None = selectors.LIMIT_DEFAULT,
+        after: str | None = None,
+    ) -> Page[SearchResultType]:
+        if first is not None and not 1 <= first <= selectors.LIMIT_MAX:
+            raise ValidationError(errors={"first": [f"From 1 to {selectors.LIMIT_MAX}."]})
+        try:
+            found = selectors.search(
+                viewer=request_user(info),
+                q=q,
+                type=type,
+                technology=technology,
+                limit=first,
+                cursor=after,
+            )
+        except ValidationError as exc:
+            if "cursor" not in exc.errors:
+                raise
+            # The selector names the cursor as REST sends it; here it came as `after`.
+            errors = {"after" if name == "cursor" else name: e for name, e in exc.errors.items()}
+            raise ValidationError(exc.detail, errors=errors) from exc
+        return Page(reader=ReadPage(found.results, end_cursor=found.next_cursor))
 
     @strawberry.field(
         description=f"Up to {selectors.SUGGEST_LIMIT} titles of guides and challenges you may "

@@ -1,8 +1,8 @@
 """GraphQL door of peer reviews and mentoring: the same services and selectors as REST.
 
-List fields return the selectors' querysets, which the optimizer extension
-completes with whatever the query selects, so they cost a fixed number of SQL
-queries. `review(id)` and `mentorship(id)` return what the selectors built,
+Lists are cursor pages of the selectors' querysets, which the optimizer
+completes with whatever the query selects, so a page costs a fixed number of
+SQL queries. `review(id)` and `mentorship(id)` return what the selectors built,
 reviewers and feedback or notes included, and their nested fields only read
 those lists.
 """
@@ -14,7 +14,6 @@ from typing import Any
 
 import strawberry
 import strawberry_django
-from django.db.models import QuerySet
 from strawberry.types import Info
 
 from nexus.accounts.api.graphql import UserType
@@ -30,13 +29,20 @@ from nexus.collaboration.selectors import mentoring as mentoring_selectors
 from nexus.collaboration.selectors import reviews as review_selectors
 from nexus.collaboration.services import mentoring as mentoring_services
 from nexus.collaboration.services import reviews as review_services
-from nexus.core.errors import NotFound, ValidationError
-from nexus.core.graphql import given_filters, request_user, sent_fields, signed_in
+from nexus.core.errors import NotFound
+from nexus.core.graphql import (
+    PAGED,
+    After,
+    First,
+    Page,
+    given_filters,
+    page,
+    request_user,
+    sent_fields,
+    signed_in,
+)
+from nexus.core.pagination import PAGE_SIZE
 from nexus.knowledge.api.graphql import ConceptRefType, TechnologyRefType
-
-PAGE_DEFAULT = 20
-PAGE_MAX = 100
-
 
 # --- Types ------------------------------------------------------------------------------
 
@@ -204,17 +210,6 @@ class MentorProfileInput:
     about: str | None = strawberry.UNSET
 
 
-def _page(queryset: QuerySet[Any], *, limit: int, offset: int) -> QuerySet[Any]:
-    errors: dict[str, list[str]] = {}
-    if limit < 0:
-        errors["limit"] = ["Zero or more."]
-    if offset < 0:
-        errors["offset"] = ["Zero or more."]
-    if errors:
-        raise ValidationError(errors=errors)
-    return queryset.order_by("-created_at", "-pk")[offset : offset + min(limit, PAGE_MAX)]
-
-
 def _review(info: Info[Any, Any], request_id: int) -> ReviewRequestDetailType:
     review = review_selectors.review_request_get(viewer=request_user(info), request_id=request_id)
     return review  # type: ignore[return-value]
@@ -235,8 +230,8 @@ class Query:
     @strawberry.field(
         description="Peer review requests, newest first. `status` is open, in_review or done; "
         "`track` (the reviewers asked for) backend, frontend or any; `mine: true` keeps those "
-        "you asked for, `reviewing: true` those you claimed (both need you signed in); "
-        f"`limit` is at most {PAGE_MAX}."
+        "you asked for, `reviewing: true` those you claimed (both need you signed in). "
+        f"{PAGED}"
     )
     def reviews(
         self,
@@ -246,14 +241,14 @@ class Query:
         track: str | None = None,
         mine: bool | None = None,
         reviewing: bool | None = None,
-        limit: int = PAGE_DEFAULT,
-        offset: int = 0,
-    ) -> list[ReviewRequestType]:
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[ReviewRequestType]:
         filters = given_filters(
             status=status, technology=technology, track=track, mine=mine, reviewing=reviewing
         )
         reviews = review_selectors.review_request_list(viewer=request_user(info), filters=filters)
-        return _page(reviews, limit=limit, offset=offset)  # type: ignore[return-value]
+        return page(reviews, ordering=("-created_at",), first=first, after=after)
 
     @strawberry.field(description="A review request with its reviewers and feedback.")
     def review(self, info: Info[Any, Any], id: int) -> ReviewRequestDetailType:
@@ -261,19 +256,19 @@ class Query:
 
     @strawberry.field(
         description="Mentors and what they offer, newest first; `accepting: true` keeps "
-        f"those taking new mentees. `limit` is at most {PAGE_MAX}."
+        f"those taking new mentees. {PAGED}"
     )
     def mentors(
         self,
         technology: str | None = None,
         concept: str | None = None,
         accepting: bool | None = None,
-        limit: int = PAGE_DEFAULT,
-        offset: int = 0,
-    ) -> list[MentorType]:
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[MentorType]:
         filters = given_filters(technology=technology, concept=concept, accepting=accepting)
         mentors = mentoring_selectors.mentor_list(filters=filters)
-        return _page(mentors, limit=limit, offset=offset)  # type: ignore[return-value]
+        return page(mentors, ordering=("-created_at",), first=first, after=after)
 
     @strawberry.field(description="My mentor profile, or null when I have none.")
     def my_mentor_profile(self, info: Info[Any, Any]) -> MentorType | None:
@@ -285,19 +280,19 @@ class Query:
 
     @strawberry.field(
         description="My mentorships, as mentor or mentee, newest first; `status` is one of "
-        f"requested, active, declined, ended. `limit` is at most {PAGE_MAX}."
+        f"requested, active, declined, ended. {PAGED}"
     )
     def mentorships(
         self,
         info: Info[Any, Any],
         status: str | None = None,
-        limit: int = PAGE_DEFAULT,
-        offset: int = 0,
-    ) -> list[MentorshipType]:
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[MentorshipType]:
         mentorships = mentoring_selectors.mentorship_list(
             viewer=signed_in(info), filters=given_filters(status=status)
         )
-        return _page(mentorships, limit=limit, offset=offset)  # type: ignore[return-value]
+        return page(mentorships, ordering=("-created_at",), first=first, after=after)
 
     @strawberry.field(description="A mentorship with its notes (its mentor or mentee).")
     def mentorship(self, info: Info[Any, Any], id: int) -> MentorshipDetailType:

@@ -1,8 +1,8 @@
 """GraphQL door of channels, messages and announcements: the same services and selectors as REST.
 
-Every field needs a signed-in user. `channels` returns the selector's queryset,
-already annotated with `is_member` and `unread_count`, which the optimizer
-completes with whatever the query selects: one query for the list. `messages`
+Every field needs a signed-in user. `channels` is a cursor page of the selector's
+queryset, already annotated with `is_member` and `unread_count`, which the
+optimizer completes with whatever the query selects: one query for the page. `messages`
 and `announcements` return what the selectors built, authors with their
 profiles and reactions prefetched, so their nested fields only read those.
 The services push live events to connected members; resolvers just call them.
@@ -16,7 +16,6 @@ from typing import Any
 
 import strawberry
 import strawberry_django
-from django.db.models import QuerySet
 from strawberry.types import Info
 
 from nexus.accounts.api.graphql import UserType
@@ -25,11 +24,18 @@ from nexus.collaboration.api import descriptions
 from nexus.collaboration.models import Channel, Membership, Message
 from nexus.collaboration.selectors import channels as selectors
 from nexus.collaboration.services import channels as services
-from nexus.core.errors import ValidationError
-from nexus.core.graphql import request_user, sent_fields, signed_in
+from nexus.core.graphql import (
+    PAGED,
+    After,
+    First,
+    Page,
+    page,
+    request_user,
+    sent_fields,
+    signed_in,
+)
+from nexus.core.pagination import PAGE_SIZE
 
-PAGE_DEFAULT = 50
-PAGE_MAX = 100
 ANNOUNCEMENTS_SHOWN = 50
 
 
@@ -185,17 +191,6 @@ class UpdateChannelInput:
     )
 
 
-def _page(queryset: QuerySet[Channel], *, limit: int, offset: int) -> QuerySet[Channel]:
-    errors: dict[str, list[str]] = {}
-    if limit < 0:
-        errors["limit"] = ["Zero or more."]
-    if offset < 0:
-        errors["offset"] = ["Zero or more."]
-    if errors:
-        raise ValidationError(errors=errors)
-    return queryset.order_by("slug")[offset : offset + min(limit, PAGE_MAX)]
-
-
 def _channel(user: User, slug: str) -> ChannelType:
     return selectors.channel_get(viewer=user, slug=slug)  # type: ignore[return-value]
 
@@ -212,8 +207,7 @@ def _message(user: User, message_id: int) -> MessageType:
 class Query:
     @strawberry.field(
         description="Channels you can read, by slug, with your unread counts. `mine: true` "
-        "keeps yours, `mine: false` the others; `q` searches names; "
-        f"`limit` is at most {PAGE_MAX}."
+        f"keeps yours, `mine: false` the others; `q` searches names. {PAGED}"
     )
     def channels(
         self,
@@ -221,16 +215,16 @@ class Query:
         mine: bool | None = None,
         kind: ChannelKindEnum | None = None,
         q: str | None = None,
-        limit: int = PAGE_DEFAULT,
-        offset: int = 0,
-    ) -> list[ChannelType]:
+        first: First = PAGE_SIZE,
+        after: After = None,
+    ) -> Page[ChannelType]:
         filters: dict[str, Any] = {"q": q}
         if mine is not None:
             filters["mine"] = "true" if mine else "false"
         if kind is not None:
             filters["kind"] = kind.value
         channels = selectors.channel_list(viewer=signed_in(info), filters=filters)
-        return _page(channels, limit=limit, offset=offset)  # type: ignore[return-value]
+        return page(channels, ordering=("slug",), first=first, after=after)
 
     @strawberry.field(description="A channel you can read.")
     def channel(self, info: Info[Any, Any], slug: str) -> ChannelType:
@@ -269,10 +263,12 @@ class Query:
         announcements = selectors.announcement_list(viewer=signed_in(info))
         return list(announcements[:ANNOUNCEMENTS_SHOWN])  # type: ignore[arg-type]
 
-    @strawberry.field(description="Members of a channel you can read, first joined first.")
-    def channel_members(self, info: Info[Any, Any], slug: str) -> list[MemberType]:
+    @strawberry.field(description=f"Members of a channel you can read, first joined first. {PAGED}")
+    def channel_members(
+        self, info: Info[Any, Any], slug: str, first: First = PAGE_SIZE, after: After = None
+    ) -> Page[MemberType]:
         members = selectors.member_list(viewer=signed_in(info), slug=slug)
-        return members.order_by("joined_at", "id")  # type: ignore[return-value]
+        return page(members, ordering=("joined_at", "id"), first=first, after=after)
 
 
 # --- Mutations --------------------------------------------------------------------------

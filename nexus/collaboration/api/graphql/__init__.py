@@ -1,0 +1,1 @@
+"""GraphQL door of collaboration: channels and messages, reviews and mentoring."""
