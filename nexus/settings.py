@@ -194,10 +194,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
-    # Reusing connections saves a TCP and auth round trip per request; our backend
-    # health-checks a reused connection only after it sat idle (core/postgresql).
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["ENGINE"] = "nexus.core.postgresql"
+    # Reusing connections saves a TCP and auth round trip per request; Django
+    # pings a reused one before its first query of a request, so a connection the
+    # server dropped is replaced rather than failing the request.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Parameters bound on the server let psycopg prepare a statement after its
@@ -206,13 +205,12 @@ else:
     # a transaction-pooling PgBouncer.
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
-IS_POSTGRES = DATABASES["default"]["ENGINE"] == "nexus.core.postgresql"
+IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 # A read replica: reads go there, except a writer's own for REPLICA_PIN_SECONDS.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
         **dj_database_url.parse(DATABASE_REPLICA_URL),
-        "ENGINE": "nexus.core.postgresql",
         "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
