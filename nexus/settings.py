@@ -219,6 +219,16 @@ if DATABASE_REPLICA_URL:
 DATABASE_ROUTERS = ["nexus.core.db_router.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 
+# `manage.py load_demo`: each app's demo loader, in the order they build on each
+# other (accounts makes the people the rest write as).
+NEXUS_DEMO_LOADERS = [
+    "nexus.accounts.demo.load_demo",
+    "nexus.knowledge.demo.load_demo_knowledge",
+    "nexus.challenges.demo.load_demo_challenges",
+    "nexus.collaboration.demo.load_demo_collaboration",
+    "nexus.journeys.demo.load_demo_journeys",
+]
+
 # --- Cache: Redis when REDIS_URL is set, process memory otherwise -----------
 
 REDIS_URL = env_str("REDIS_URL")
