@@ -118,19 +118,21 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "nexus.core.middleware.RequestIdMiddleware",
     "nexus.core.middleware.ReplicaPinMiddleware",
+    # Headers every response carries, a cached one, a 304 and a 413 included:
+    # everything that answers on its own sits below these.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "nexus.core.middleware.BodySizeLimitMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "nexus.core.middleware.AnonymousReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -194,10 +196,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
-    # Reusing connections saves a TCP and auth round trip per request; our backend
-    # health-checks a reused connection only after it sat idle (core/postgresql).
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["ENGINE"] = "nexus.core.postgresql"
+    # Reusing connections saves a TCP and auth round trip per request; Django
+    # pings a reused one before its first query of a request, so a connection the
+    # server dropped is replaced rather than failing the request.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Parameters bound on the server let psycopg prepare a statement after its
@@ -206,13 +207,12 @@ else:
     # a transaction-pooling PgBouncer.
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
-IS_POSTGRES = DATABASES["default"]["ENGINE"] == "nexus.core.postgresql"
+IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 # A read replica: reads go there, except a writer's own for REPLICA_PIN_SECONDS.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
         **dj_database_url.parse(DATABASE_REPLICA_URL),
-        "ENGINE": "nexus.core.postgresql",
         "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
@@ -220,6 +220,16 @@ if DATABASE_REPLICA_URL:
     }
 DATABASE_ROUTERS = ["nexus.core.db_router.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+
+# `manage.py load_demo`: each app's demo loader, in the order they build on each
+# other (accounts makes the people the rest write as).
+NEXUS_DEMO_LOADERS = [
+    "nexus.accounts.demo.load_demo",
+    "nexus.knowledge.demo.load_demo_knowledge",
+    "nexus.challenges.demo.load_demo_challenges",
+    "nexus.collaboration.demo.load_demo_collaboration",
+    "nexus.journeys.demo.load_demo_journeys",
+]
 
 # --- Cache: Redis when REDIS_URL is set, process memory otherwise -----------
 

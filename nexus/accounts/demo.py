@@ -117,3 +117,13 @@ def load_demo_accounts() -> dict[str, User]:
     # The demo's staff manage the hub's content in the admin.
     people["staff"].groups.add(sync_programme_staff_group())
     return people
+
+
+def load_demo(people: dict[str, User]) -> list[str]:
+    """`manage.py load_demo`'s first loader: the people the other apps' demos
+    write as, into `people`; returns the logins to print."""
+    people.update(load_demo_accounts())
+    return [
+        f"Demo logins (password {DEMO_PASSWORD}):",
+        *(f"  {person.role:<8} {person.track:<9} {person.email}" for person in DEMO_PEOPLE),
+    ]

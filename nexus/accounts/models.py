@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from nexus.core.models import FastLoadedModel, TimeStampedModel
+from nexus.core.models import TimeStampedModel
 
 USERNAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{1,28})[A-Za-z0-9]$"
 username_validator = RegexValidator(
@@ -44,7 +44,7 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
-class User(FastLoadedModel, AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     username = models.CharField(max_length=30, unique=True, validators=[username_validator])
     is_active = models.BooleanField(default=True)

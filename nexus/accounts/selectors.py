@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-
-from django.db import connections, router
 from django.db.models import QuerySet
 
-from nexus.accounts.models import Cohort, Profile, User
-from nexus.core import rows
+from nexus.accounts.models import Cohort, User
 from nexus.core.errors import NotFound
 
 
@@ -22,53 +18,3 @@ def user_get_public(*, username: str) -> User:
 
 def cohort_list() -> QuerySet[Cohort]:
     return Cohort.objects.all()
-
-
-@functools.cache
-def _user_signed_in_sql(alias: str) -> str:
-    connection = connections[alias]
-    user_table, profile_table, cohort_table = (
-        connection.ops.quote_name(model._meta.db_table) for model in (User, Profile, Cohort)
-    )
-    return (
-        f"SELECT {rows.columns(User, 'u', connection)}, "  # noqa: S608 -- names from the models
-        f"{rows.columns(Profile, 'p', connection)}, {rows.columns(Cohort, 'c', connection)} "
-        f"FROM {user_table} u LEFT JOIN {profile_table} p ON p.user_id = u.id "
-        f"LEFT JOIN {cohort_table} c ON c.id = p.cohort_id WHERE u.id = %s"
-    )
-
-
-def user_signed_in(*, user_id: int) -> User | None:
-    """The user of an access token, active or not, with profile and cohort as
-    `User.objects` loads them, or None.
-
-    One hand-written query: every authenticated request reads its user, and
-    composing the three-table read with the ORM took several times as long as
-    the database took to answer it.
-    """
-    alias = router.db_for_read(User)
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(_user_signed_in_sql(alias), [user_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    user_end = len(User._meta.concrete_fields)
-    profile_end = user_end + len(Profile._meta.concrete_fields)
-    user = rows.instance(User, connection, row[:user_end])
-    profile = (
-        rows.instance(Profile, connection, row[user_end:profile_end])
-        if row[user_end] is not None
-        else None
-    )
-    # Linked both ways, as select_related leaves them: no query to go from one to the other.
-    Profile._meta.get_field("user").remote_field.set_cached_value(user, profile)
-    if profile is not None:
-        Profile._meta.get_field("user").set_cached_value(profile, user)
-        cohort = (
-            rows.instance(Cohort, connection, row[profile_end:])
-            if row[profile_end] is not None
-            else None
-        )
-        Profile._meta.get_field("cohort").set_cached_value(profile, cohort)
-    return user

@@ -1,11 +1,11 @@
 """Versioned caching of hot anonymous reads.
 
-Cached responses live under keys that carry the current version of each
-namespace they depend on (`challenges`, `guides`, `reference`,
-`leaderboard`). A write bumps the versions it affects once it commits, so
-the next read misses and sees the new data: nobody reads stale data after
-a write is acknowledged. A reader that raced the write stored its page
-under the old version, which nobody asks for any more.
+Cached responses are stored with the version of each namespace they depend
+on (`challenges`, `guides`, `reference`, `leaderboard`), and served only
+while those are current. A write bumps the versions it affects once it
+commits, so the next read misses and sees the new data: nobody reads stale
+data after a write is acknowledged. A reader that raced the write stored its
+page with the old versions, which no longer match.
 
 The cache is a speed-up, never a dependency: with Redis down, versions read
 as 0, nothing is stored, and every request is served from the database.
@@ -14,17 +14,13 @@ as 0, nothing is stored, and every request is served from the database.
 from __future__ import annotations
 
 import functools
-import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from redis.exceptions import RedisError
-
-logger = logging.getLogger(__name__)
 
 NAMESPACES = ("challenges", "guides", "reference", "leaderboard")
 
@@ -46,18 +42,7 @@ def versions(namespaces: Iterable[str]) -> dict[str, int]:
 def bump(*namespaces: str) -> None:
     """Start new versions now: what was cached under the old ones is never served."""
     stamp = time.time_ns() // 1000
-    versions = {_version_key(n): stamp for n in namespaces}
-    redis = redis_client()
-    if redis is None:
-        cache.set_many(versions, timeout=None)
-        return
-    # One MSET where the cache's set_many sent a MULTI ... EXEC, after every write.
-    # Integers are stored as django-redis stores them (as text), so `versions` reads
-    # them back.
-    try:
-        redis.mset({cache.make_key(key): value for key, value in versions.items()})
-    except RedisError:
-        logger.warning("Cache versions not bumped: Redis is unreachable")
+    cache.set_many({_version_key(n): stamp for n in namespaces}, timeout=None)
 
 
 def bump_on_commit(*namespaces: str) -> None:
@@ -82,12 +67,28 @@ def invalidates(*namespaces: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorate
 
 
-def read(key: str) -> Any:
-    return cache.get(key)
+def read_page(key: str, namespaces: Sequence[str]) -> tuple[tuple[int, ...], Any]:
+    """The namespaces' current versions, and the page stored under `key` if it
+    was stored under those versions (else None): one round trip to the cache."""
+    names = [_version_key(n) for n in namespaces]
+    found = cache.get_many([*names, key]) or {}
+    current = tuple(int(found.get(name) or 0) for name in names)
+    entry = found.get(key)
+    if entry is None or entry[0] != current or 0 in current:
+        return current, None
+    return current, entry[1]
 
 
-def write(key: str, value: Any, timeout: int) -> None:
-    cache.set(key, value, timeout=timeout)
+def write_page(
+    key: str, namespaces: Sequence[str], current: tuple[int, ...], page: Any, timeout: int
+) -> None:
+    """Store `page` under `key` for the versions `read_page` gave."""
+    if 0 in current:
+        # First use since the cache started: give the namespaces a version; the
+        # next miss stores its page under it.
+        bump(*[n for n, version in zip(namespaces, current, strict=True) if not version])
+    else:
+        cache.set(key, (current, page), timeout=timeout)
 
 
 def redis_client() -> Any | None:

@@ -10,7 +10,8 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import patch_vary_headers
 
 from nexus.core.errors import payload_too_large_response
 from nexus.core.logging import request_id_var
@@ -99,13 +100,24 @@ def _run_cached_hit_hooks(path: str) -> None:
                 logger.exception("A cached-hit hook failed", extra={"path": path})
 
 
+# Request headers a cached page is keyed on: every one a stored response may
+# vary on (`Vary`). A response that varies on any other is not stored.
+KEY_HEADERS = ("Accept", "Accept-Encoding", "Accept-Language", "Authorization", "Cookie", "Origin")
+_KEY_META = tuple("HTTP_" + name.upper().replace("-", "_") for name in KEY_HEADERS)
+_KEYED = frozenset(name.lower() for name in KEY_HEADERS)
+
+
 class AnonymousReadCacheMiddleware:
     """Serves hot anonymous GETs from the cache, rendered, without touching the database.
 
     Only requests with no credentials (no Authorization header, no session
-    cookie), asking for JSON, on a first page (no cursor). Keys carry the
-    versions of the namespaces the page depends on (nexus.core.cache), and the
-    ETag is the key itself, so a conditional GET can be answered 304 at once.
+    cookie), asking for JSON, on a first page (no cursor). It sits below the
+    middleware that add the security, CORS and request id headers and answer
+    conditional GETs, so a hit gets what a miss gets. A page is keyed by
+    scheme, host, path, query and the request's `KEY_HEADERS`, and stored with
+    its headers and the versions of the namespaces it depends on
+    (nexus.core.cache); its ETag names both, so ConditionalGetMiddleware
+    answers a repeated GET with 304.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -117,28 +129,27 @@ class AnonymousReadCacheMiddleware:
             return self.get_response(request)
         from nexus.core import cache
 
-        current = cache.versions(namespaces)
-        query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
-        key = "page:" + ":".join(str(current[n]) for n in namespaces) + f":{request.path}?{query}"
-        etag = f'W/"{hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()}"'
-        cached = cache.read(key) if all(current.values()) else None
-        if cached is not None:
-            if request.headers.get("If-None-Match") == etag:
-                response: HttpResponseBase = HttpResponseNotModified()
-            else:
-                response = HttpResponse(cached, content_type="application/json")
+        meta = request.META
+        parts = [request.scheme, request.get_host(), request.path, meta.get("QUERY_STRING", "")]
+        parts += [meta.get(name, "") for name in _KEY_META]
+        key = "page:" + hashlib.md5("\n".join(parts).encode(), usedforsecurity=False).hexdigest()
+        current, page = cache.read_page(key, namespaces)
+        if page is not None:
+            status, headers, content = page
+            response: HttpResponseBase = HttpResponse(content, status=status, headers=headers)
             response["X-Cache"] = "hit"
             _run_cached_hit_hooks(request.path)
-            return self._headers(response, etag)
+            return response
         response = self.get_response(request)
-        if response.status_code == 200 and isinstance(response, HttpResponse):
-            if not all(current.values()):
-                # First use since the cache started: give the namespaces a version.
-                cache.bump(*[n for n in namespaces if not current[n]])
-            else:
-                cache.write(key, response.content, CACHED_READ_SECONDS)
+        if request.method == "GET" and isinstance(response, HttpResponse) and _storable(response):
+            tag = hashlib.md5(f"{current}{key}".encode(), usedforsecurity=False).hexdigest()
+            response["ETag"] = f'W/"{tag}"'
+            # Anyone may keep it, but must ask again each time; the ETag makes asking cheap.
+            response["Cache-Control"] = "public, max-age=0, must-revalidate"
+            patch_vary_headers(response, ("Authorization", "Cookie"))
+            page = (response.status_code, dict(response.items()), response.content)
+            cache.write_page(key, namespaces, current, page, CACHED_READ_SECONDS)
             response["X-Cache"] = "miss"
-            self._headers(response, etag)
         return response
 
     @staticmethod
@@ -154,13 +165,16 @@ class AnonymousReadCacheMiddleware:
                 return namespaces
         return None
 
-    @staticmethod
-    def _headers(response: HttpResponseBase, etag: str) -> HttpResponseBase:
-        response["ETag"] = etag
-        # Anyone may keep it, but must ask again each time; the ETag makes asking cheap.
-        response["Cache-Control"] = "public, max-age=0, must-revalidate"
-        response["Vary"] = "Accept, Authorization, Cookie"
-        return response
+
+def _storable(response: HttpResponse) -> bool:
+    """A 200 that sets no cookie, is not private and varies only on `KEY_HEADERS`."""
+    cache_control = response.get("Cache-Control", "")
+    if response.status_code != 200 or response.cookies:
+        return False
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    varies = {name.strip().lower() for name in response.get("Vary", "").split(",")}
+    return varies - {""} <= _KEYED
 
 
 class ReplicaPinMiddleware:

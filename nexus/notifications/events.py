@@ -25,7 +25,6 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.db.models import F
 from django.utils import timezone
 
-from nexus.core import rows
 from nexus.notifications.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -61,26 +60,13 @@ def record(name: str, **payload: Any) -> OutboxEvent:
 
 
 def _insert_and_notify(name: str, payload: dict[str, Any]) -> OutboxEvent:
-    """The row and the relay's wake-up in one statement. PostgreSQL delivers the
-    NOTIFY only if the transaction commits, after the row is visible, and folds
-    a transaction's identical notifications into one."""
-    event = OutboxEvent(name=name, payload=payload, created_at=timezone.now())
-    fields = rows.fields_of(OutboxEvent, ("name", "payload", "created_at"))
-    quote = connection.ops.quote_name
+    """The row, and the relay's wake-up. PostgreSQL delivers the NOTIFY only if
+    the transaction commits, after the row is visible, and folds a
+    transaction's identical notifications into one."""
+    event = OutboxEvent.objects.create(name=name, payload=payload)
     with connection.cursor() as cursor:
-        cursor.execute(
-            # Names from the model; values are parameters.
-            f"WITH event AS (INSERT INTO {quote(OutboxEvent._meta.db_table)} "  # noqa: S608
-            f"({', '.join(quote(f.column) for f in fields)}, publish_attempts, last_error) "
-            "VALUES (%s, %s, %s, 0, '') RETURNING id) "
-            "SELECT id, pg_notify(%s, '') FROM event",
-            [
-                *(f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields),
-                RELAY_CHANNEL,
-            ],
-        )
-        event.pk = cursor.fetchone()[0]
-    event._state.adding = False
+        # Raw SQL: the ORM cannot NOTIFY.
+        cursor.execute("SELECT pg_notify(%s, '')", [RELAY_CHANNEL])
     return event
 
 
@@ -122,19 +108,12 @@ def _handed_over(event_ids: list[int], task: Any, args: tuple[Any, ...]) -> bool
 
 
 def _mark_published(event_ids: list[int]) -> None:
-    """Note that the broker has the events (unless another relay noted it first).
-    Written as SQL: composing this UPDATE with the ORM cost more than running it,
-    after every write that records an event."""
-    if not event_ids:
-        return
-    table = connection.ops.quote_name(OutboxEvent._meta.db_table)
-    marks = ", ".join(["%s"] * len(event_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET published_at = %s, "  # noqa: S608 -- the model's table
-            "publish_attempts = publish_attempts + 1, last_error = '' "
-            f"WHERE id IN ({marks}) AND published_at IS NULL",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), *event_ids],
+    """Note that the broker has the events (unless another relay noted it first)."""
+    if event_ids:
+        OutboxEvent.objects.filter(pk__in=event_ids, published_at__isnull=True).update(
+            published_at=timezone.now(),
+            publish_attempts=F("publish_attempts") + 1,
+            last_error="",
         )
 
 

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from django.forms.models import model_to_dict
 from django.utils import timezone
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from nexus.accounts import selectors
 from nexus.accounts.models import Profile, User
 from nexus.accounts.tests.factories import CohortFactory
 
@@ -218,34 +216,6 @@ def test_an_expired_access_token_gets_401(api_client, learner):
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_a_checked_token_is_not_decoded_again_until_it_expires(api_client, learner, monkeypatch):
-    from rest_framework_simplejwt import tokens
-
-    from nexus.accounts import authentication
-
-    token = str(AccessToken.for_user(learner))
-    monkeypatch.setattr(authentication, "_checked", {})
-    checked: list[object] = []
-    init = AccessToken.__init__
-
-    def counted(self, *args, **kwargs):
-        checked.append(args[0] if args else kwargs.get("token"))
-        init(self, *args, **kwargs)
-
-    monkeypatch.setattr(AccessToken, "__init__", counted)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-
-    assert api_client.get(ME).status_code == 200
-    assert api_client.get(ME).status_code == 200
-    assert len(checked) == 1
-    # Once its exp has passed it is checked afresh, and refused as simplejwt refuses it.
-    expiry = authentication._checked[token.encode()][1]
-    monkeypatch.setattr(authentication, "_now", lambda: expiry)
-    monkeypatch.setattr(tokens, "aware_utcnow", lambda: datetime.fromtimestamp(expiry, tz=UTC))
-    assert_error_shape(api_client.get(ME), 401, "token_not_valid")
-    assert len(checked) == 2
-
-
 def test_a_tampered_access_token_gets_401(api_client, learner):
     token = str(AccessToken.for_user(learner))
     header, payload, signature = token.split(".")
@@ -312,43 +282,3 @@ def test_me_with_an_access_token_is_one_query_with_profile_and_cohort(
         body["date_joined"]
         == api_client.get(f"/api/v1/users/{member.username}/").json()["date_joined"]
     )
-
-
-@pytest.mark.parametrize("with_cohort", [True, False])
-def test_the_signed_in_user_is_read_as_the_user_manager_reads_it(
-    user_factory, with_cohort, django_assert_num_queries
-):
-    cohort = CohortFactory.create() if with_cohort else None
-    user = user_factory(cohort=cohort, role="mentor", skills=["celery"], display_name="M")
-    expected = User.objects.get(pk=user.pk)
-
-    with django_assert_num_queries(1):
-        read = selectors.user_signed_in(user_id=user.pk)
-        assert read is not None
-        # Profile and cohort came with it, linked both ways, as select_related leaves them.
-        assert read.profile.user is read
-        assert read.role == "mentor"
-        read_cohort = read.profile.cohort
-
-    assert model_to_dict(read) == model_to_dict(expected)
-    assert model_to_dict(read.profile) == model_to_dict(expected.profile)
-    assert (read_cohort and model_to_dict(read_cohort)) == (
-        expected.profile.cohort and model_to_dict(expected.profile.cohort)
-    )
-    assert read == expected
-    assert not read._state.adding
-    read.profile.bio = "Saved like any other."
-    read.profile.save()
-    assert Profile.objects.get(user=user).bio == "Saved like any other."
-
-
-def test_a_user_without_a_profile_is_read_without_one(django_assert_num_queries):
-    user = User.objects.create_user(email="bare@example.org", username="bare", password=STRONG)
-    Profile.objects.filter(user=user).delete()
-
-    read = selectors.user_signed_in(user_id=user.pk)
-
-    assert read == user
-    with django_assert_num_queries(0), pytest.raises(Profile.DoesNotExist):
-        read.profile  # noqa: B018 -- the access is the test
-    assert selectors.user_signed_in(user_id=user.pk + 1000) is None

@@ -370,3 +370,95 @@ def test_the_cache_keeps_no_page_under_a_version_it_never_gave(client, world):
     third = client.get("/api/v1/tags/")
 
     assert [first["X-Cache"], second["X-Cache"], third["X-Cache"]] == ["miss", "miss", "hit"]
+
+
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options")
+
+
+def assert_security_headers(response: Any) -> None:
+    for name in SECURITY_HEADERS:
+        assert response.has_header(name), name
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Request-ID"]
+
+
+def cached(client: Client, url: str, **headers: str) -> tuple[Any, Any]:
+    """The miss that stored the page, and the hit after it."""
+    miss = client.get(url, headers=headers)
+    hit = client.get(url, headers=headers)
+    while hit["X-Cache"] != "hit":  # a first use only gives the namespaces a version
+        miss, hit = hit, client.get(url, headers=headers)
+    return miss, hit
+
+
+def test_a_hit_carries_the_same_headers_as_a_miss(client, world):
+    cache.clear()
+    miss, hit = cached(client, "/api/v1/challenges/", origin="http://localhost:3000")
+
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit")
+    assert hit.content == miss.content
+    per_request = {"X-Cache", "X-Request-ID"}
+    assert {k: v for k, v in hit.items() if k not in per_request} == {
+        k: v for k, v in miss.items() if k not in per_request
+    }
+    assert_security_headers(hit)
+    assert hit["Access-Control-Allow-Origin"] == "http://localhost:3000"
+
+
+def test_a_not_modified_answer_to_a_cached_page_carries_the_security_headers(client, world):
+    _, hit = cached(client, "/api/v1/challenges/")
+
+    conditional = client.get("/api/v1/challenges/", headers={"if-none-match": hit["ETag"]})
+
+    assert conditional.status_code == 304
+    assert_security_headers(conditional)
+    assert conditional["ETag"] == hit["ETag"]
+
+
+def test_a_body_too_large_is_refused_with_the_security_and_cors_headers(client, settings):
+    settings.MAX_REQUEST_BYTES = 10
+
+    response = client.post(
+        "/api/v1/challenges/",
+        data=b'{"title": "far too long a body"}',
+        content_type="application/json",
+        headers={"origin": "http://localhost:3000"},
+    )
+
+    assert response.status_code == 413
+    assert_security_headers(response)
+    assert response["Access-Control-Allow-Origin"] == "http://localhost:3000"
+
+
+def test_a_page_cached_through_one_host_is_not_served_to_another(client, world, settings):
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    challenge_services.challenge_create(
+        actor=world["peer"], data={"title": "Flower shows no workers", "body": "Empty."}
+    )
+    url = "/api/v1/challenges/?page_size=1"
+    _, hit = cached(client, url, host="one.example")
+    assert hit.json()["next"].startswith("http://one.example/")
+
+    other_host = client.get(url, headers={"host": "two.example"})
+    over_tls = client.get(url, headers={"host": "one.example"}, secure=True)
+
+    assert other_host["X-Cache"] == over_tls["X-Cache"] == "miss"
+    assert other_host.json()["next"].startswith("http://two.example/")
+    assert over_tls.json()["next"].startswith("https://one.example/")
+
+
+def test_another_accept_or_origin_is_another_entry(client, world):
+    url = "/api/v1/challenges/"
+    _, plain = cached(client, url, accept="application/json")
+
+    indented = client.get(url, headers={"accept": "application/json; indent=4"})
+    from_an_app = client.get(
+        url, headers={"accept": "application/json", "origin": "http://localhost:5173"}
+    )
+
+    assert indented["X-Cache"] == from_an_app["X-Cache"] == "miss"
+    assert indented.content != plain.content
+    assert indented.content.startswith(b'{\n    "')
+    assert "Access-Control-Allow-Origin" not in plain
+    assert from_an_app["Access-Control-Allow-Origin"] == "http://localhost:5173"
+    assert "origin" in from_an_app["Vary"].lower()

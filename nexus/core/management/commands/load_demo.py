@@ -6,12 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-
-from nexus.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE, load_demo_accounts
-from nexus.challenges.demo import load_demo_challenges
-from nexus.collaboration.demo import load_demo_collaboration
-from nexus.journeys.demo import load_demo_journeys
-from nexus.knowledge.demo import load_demo_knowledge
+from django.utils.module_loading import import_string
 
 
 class Command(BaseCommand):
@@ -20,11 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.IS_PRODUCTION:
             raise CommandError("Demo logins are for development only; refusing in production.")
-        people = load_demo_accounts()
-        load_demo_knowledge(people)
-        load_demo_challenges(people)
-        load_demo_collaboration(people)
-        load_demo_journeys(people)
-        self.stdout.write(f"Demo content loaded. Demo logins (password {DEMO_PASSWORD}):")
-        for person in DEMO_PEOPLE:
-            self.stdout.write(f"  {person.role:<8} {person.track:<9} {person.email}")
+        # Each app's loader, in the order of NEXUS_DEMO_LOADERS: the first fills
+        # `people`, which the others write as; any may return lines to print.
+        people: dict[str, Any] = {}
+        notes: list[str] = []
+        for path in settings.NEXUS_DEMO_LOADERS:
+            notes.extend(import_string(path)(people) or ())
+        for line in [*notes, "Demo content loaded."]:
+            self.stdout.write(line)
