@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -22,6 +23,18 @@ def user_get_public(*, username: str) -> User:
 
 def cohort_list() -> QuerySet[Cohort]:
     return Cohort.objects.all()
+
+
+def mentor_ids_skilled_in(skills: Collection[str]) -> list[int]:
+    """Ids of active mentors with any of `skills` (compared without case)."""
+    wanted = {skill.lower() for skill in skills}
+    return [
+        profile.user_id
+        for profile in Profile.objects.filter(role=Profile.Role.MENTOR, user__is_active=True).only(
+            "user_id", "skills"
+        )
+        if wanted & {str(skill).lower() for skill in profile.skills}
+    ]
 
 
 @functools.cache

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 
@@ -13,10 +13,15 @@ from nexus.accounts.models import User
 from nexus.core.errors import NotFound, ValidationError
 from nexus.core.filters import apply_filters
 from nexus.core.permissions import is_staff
+from nexus.core.validation import Errors
 from nexus.knowledge.filters import ConceptFilter, GuideFilter, TechnologyFilter
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
 from nexus.knowledge.permissions import can_view_guide, visible_guides
 
+SlugModel = TypeVar("SlugModel", Technology, Concept)
+
+# How many technologies or concepts one piece of content links to.
+MAX_LINKS = 20
 # How many guides a technology or concept page shows; the guide list has the rest.
 RELATED_GUIDES_SHOWN = 10
 
@@ -176,3 +181,38 @@ def concept_get(*, viewer: Any, slug: str) -> Concept:
 
 def tag_list() -> QuerySet[Tag]:
     return Tag.objects.all()
+
+
+def slug_list(errors: Errors, field: str, value: Any, *, limit: int) -> list[str]:
+    """`value` as distinct slugs, in order; a message under `field` when it is not
+    a list of strings or holds more than `limit`."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        errors[field] = ["A list of slugs."]
+        return []
+    slugs = list(dict.fromkeys(item.strip() for item in value if item.strip()))
+    if len(slugs) > limit:
+        errors[field] = [f"At most {limit}."]
+    return slugs
+
+
+def by_slug(
+    errors: Errors, field: str, model: type[SlugModel], slugs: Sequence[str]
+) -> list[SlugModel]:
+    """The rows of `model` with these slugs, in their order; the unknown ones named
+    in a message under `field`."""
+    found = {obj.slug: obj for obj in model._default_manager.filter(slug__in=slugs)}
+    unknown = [slug for slug in slugs if slug not in found]
+    if unknown:
+        errors[field] = [f"Unknown {field}: {', '.join(unknown)}."]
+    return [found[slug] for slug in slugs if slug in found]
+
+
+def technologies_by_slug(errors: Errors, value: Any) -> list[Technology]:
+    """The technologies `value` names by slug, for content of another app that
+    links to them; messages under "technologies" when some do not exist."""
+    return by_slug(
+        errors,
+        "technologies",
+        Technology,
+        slug_list(errors, "technologies", value, limit=MAX_LINKS),
+    )
