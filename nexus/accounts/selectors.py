@@ -85,3 +85,8 @@ def user_signed_in(*, user_id: int) -> User | None:
         )
         Profile._meta.get_field("cohort").set_cached_value(profile, cohort)
     return user
+
+
+def active_users_by_id(user_ids: Collection[int]) -> dict[int, User]:
+    """Active users among `user_ids`, by id, in one query."""
+    return User.objects.filter(pk__in=list(user_ids), is_active=True).in_bulk()

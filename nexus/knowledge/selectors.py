@@ -5,9 +5,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.text import slugify
 
 from nexus.accounts.models import User
 from nexus.core.errors import NotFound, ValidationError
@@ -215,4 +218,41 @@ def technologies_by_slug(errors: Errors, value: Any) -> list[Technology]:
         "technologies",
         Technology,
         slug_list(errors, "technologies", value, limit=MAX_LINKS),
+    )
+
+
+def ref_prefetches() -> dict[str, Prefetch[Any]]:
+    """The technologies and concepts of linked content, with what a reference shows."""
+    return {
+        "technologies": Prefetch(
+            "technologies", queryset=Technology.objects.only("id", "slug", "name", "category")
+        ),
+        "concepts": Prefetch("concepts", queryset=Concept.objects.only("id", "slug", "name")),
+    }
+
+
+def technologies_matching(skills: list[str]) -> dict[str, Technology]:
+    """Each listed skill's technology, matched by name or slug, regardless of case."""
+    names = [skill for skill in skills if isinstance(skill, str) and skill.strip()]
+    if not names:
+        return {}
+    query = reduce(or_, (Q(name__iexact=name.strip()) | Q(slug=slugify(name)) for name in names))
+    technologies = list(Technology.objects.filter(query).only("id", "slug", "name", "category"))
+    matched: dict[str, Technology] = {}
+    for name in names:
+        for technology in technologies:
+            if technology.name.casefold() == name.strip().casefold() or technology.slug == slugify(
+                name
+            ):
+                matched[name] = technology
+                break
+    return matched
+
+
+def guides_written_by(*, viewer: Any, author: User) -> list[Guide]:
+    """The author's guides the viewer may see, oldest first, with their links."""
+    refs = ref_prefetches()
+    guides = visible_guides(Guide.objects.filter(author=author), viewer)
+    return list(
+        guides.prefetch_related(refs["technologies"], refs["concepts"]).order_by("created_at", "id")
     )

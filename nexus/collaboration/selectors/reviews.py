@@ -13,6 +13,7 @@ from nexus.collaboration.models import ReviewClaim, ReviewFeedback, ReviewReques
 from nexus.core.errors import NotAuthenticated, NotFound, ValidationError
 from nexus.core.filters import apply_filters
 from nexus.knowledge.models import Technology
+from nexus.knowledge.selectors import ref_prefetches
 
 # Filters that depend on who is asking; the FilterSet handles the rest.
 VIEWER_FILTERS = {
@@ -128,3 +129,27 @@ def review_feedback_get(*, viewer: Any, request_id: int, feedback_id: int) -> Re
     if feedback is None:
         raise NotFound(f"No feedback {feedback_id} on review request {request_id}.")
     return feedback
+
+
+def feedback_given_by(*, user: Any) -> QuerySet[ReviewFeedback]:
+    """The user's feedback on others' requests, oldest first, with each request's author."""
+    return (
+        ReviewFeedback.objects.filter(reviewer=user)
+        .exclude(request__author=user)
+        .select_related("request__author__profile")
+        .order_by("created_at", "id")
+    )
+
+
+def review_requests_of(*, user: Any) -> list[ReviewRequest]:
+    """The user's requests, oldest first, with technologies and all their feedback
+    (`all_feedback`, with the reviewers)."""
+    feedback = ReviewFeedback.objects.select_related("reviewer__profile").order_by("created_at")
+    return list(
+        ReviewRequest.objects.filter(author=user)
+        .prefetch_related(
+            ref_prefetches()["technologies"],
+            Prefetch("feedback", queryset=feedback, to_attr="all_feedback"),
+        )
+        .order_by("created_at", "id")
+    )

@@ -6,32 +6,23 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 
 from nexus.accounts import selectors as account_selectors
 from nexus.accounts.models import Profile, User
 from nexus.challenges import permissions as challenge_permissions
-from nexus.challenges.models import Challenge, Solution
-from nexus.collaboration import permissions as channel_permissions
-from nexus.collaboration.models import (
-    Channel,
-    Mentorship,
-    Message,
-    ReviewFeedback,
-    ReviewRequest,
-)
+from nexus.challenges import selectors as challenge_selectors
+from nexus.collaboration.selectors import channels as channel_selectors
+from nexus.collaboration.selectors import mentoring as mentoring_selectors
+from nexus.collaboration.selectors import reviews as review_selectors
 from nexus.core.markdown import plain_text
 from nexus.journeys import permissions
 from nexus.journeys.models import Goal, JournalEntry
 from nexus.journeys.selectors.goals import Link, goal_evidence_links, goal_queryset
 from nexus.journeys.selectors.refs import nexus_url, ref_prefetches
-from nexus.knowledge import permissions as knowledge_permissions
+from nexus.knowledge import selectors as knowledge_selectors
 from nexus.knowledge.models import Concept, Guide, Technology
 
 EXCERPT_LENGTH = 240
@@ -272,7 +263,7 @@ class _People:
     def collaborators(self) -> list[Collaborator]:
         if not self.how:
             return []
-        users = User.objects.filter(pk__in=list(self.how), is_active=True).in_bulk()
+        users = account_selectors.active_users_by_id(self.how)
         people = [
             Collaborator(user=users[user_id], group=_group(users[user_id]), how=how)
             for user_id, how in self.how.items()
@@ -281,66 +272,12 @@ class _People:
         return sorted(people, key=lambda c: (c.group, c.user.display_name.casefold()))
 
 
-def _skill_technologies(skills: list[str]) -> dict[str, Technology]:
-    """Each listed skill's technology, matched by name or slug, regardless of case."""
-    names = [skill for skill in skills if isinstance(skill, str) and skill.strip()]
-    if not names:
-        return {}
-    query = reduce(or_, (Q(name__iexact=name.strip()) | Q(slug=slugify(name)) for name in names))
-    technologies = list(Technology.objects.filter(query).only("id", "slug", "name", "category"))
-    matched: dict[str, Technology] = {}
-    for name in names:
-        for technology in technologies:
-            if technology.name.casefold() == name.strip().casefold() or technology.slug == slugify(
-                name
-            ):
-                matched[name] = technology
-                break
-    return matched
-
-
 def _objective(learner: User) -> str:
     profile = learner.profile
     track = Profile.Track(profile.track).label.lower()
     cohort = f" in {profile.cohort.name}" if profile.cohort else ""
     opening = f"{learner.display_name} is a {track} {learner.role}{cohort}."
     return f"{opening} {profile.bio.strip()}".strip()
-
-
-def _guides(viewer: Any, learner: User) -> list[Guide]:
-    refs = ref_prefetches()
-    guides = knowledge_permissions.visible_guides(Guide.objects.filter(author=learner), viewer)
-    return list(
-        guides.prefetch_related(refs["technologies"], refs["concepts"]).order_by("created_at", "id")
-    )
-
-
-def _challenges_faced(viewer: Any, learner: User) -> list[Challenge]:
-    refs = ref_prefetches()
-    challenges = challenge_permissions.visible(Challenge.objects.filter(author=learner), viewer)
-    return list(
-        challenges.select_related("accepted_solution__author__profile")
-        .prefetch_related(refs["technologies"], refs["concepts"])
-        .order_by("created_at", "id")
-    )
-
-
-def _solutions_given(viewer: Any, learner: User) -> list[Solution]:
-    solutions = challenge_permissions.visible(
-        Solution.objects.filter(author=learner, is_accepted=True), viewer
-    ).exclude(challenge__author=learner)
-    solutions = solutions.filter(challenge__deleted_at__isnull=True)
-    refs = ref_prefetches()
-    return [
-        solution
-        for solution in solutions.select_related("challenge__author__profile")
-        .prefetch_related(
-            Prefetch("challenge__technologies", queryset=refs["technologies"].queryset),
-            Prefetch("challenge__concepts", queryset=refs["concepts"].queryset),
-        )
-        .order_by("accepted_at", "id")
-        if challenge_permissions.can_view(viewer, solution.challenge)
-    ]
 
 
 def _journal(viewer: Any, learner: User) -> list[JournalEntry]:
@@ -357,61 +294,9 @@ def _goals(learner: User) -> list[Goal]:
     )
 
 
-def _readable_channels(viewer: Any) -> QuerySet[Channel]:
-    if permissions.viewer_id(viewer) is None:
-        # The channels a learner talks in are no secret; private ones stay private.
-        return Channel.objects.exclude(kind=Channel.Kind.PRIVATE)
-    return channel_permissions.readable_channels(Channel.objects.all(), viewer)
-
-
-def _channels(viewer: Any, learner: User) -> list[ChannelActivity]:
-    rows = (
-        Message.objects.filter(
-            author=learner,
-            deleted_at__isnull=True,
-            channel__in=_readable_channels(viewer).values("pk"),
-        )
-        .values("channel__slug", "channel__name", "channel__kind")
-        .annotate(messages=Count("id"))
-        .order_by("-messages", "channel__slug")
-    )
-    return [
-        ChannelActivity(
-            slug=row["channel__slug"],
-            name=row["channel__name"],
-            kind=row["channel__kind"],
-            messages=row["messages"],
-            url=nexus_url("channel-detail", slug=row["channel__slug"]),
-        )
-        for row in rows
-    ]
-
-
-def _thread_partners(viewer: Any, learner: User, people: _People) -> None:
-    """People whose threads the learner replied in, and who replied in theirs."""
-    replies = (
-        Message.objects.filter(
-            deleted_at__isnull=True,
-            parent__isnull=False,
-            channel__in=_readable_channels(viewer).values("pk"),
-        )
-        .filter(Q(author=learner) | Q(parent__author=learner))
-        .values_list("author_id", "parent__author_id")
-        .distinct()
-    )
-    for author_id, parent_author_id in replies:
-        people.add(parent_author_id if author_id == learner.pk else author_id, "channel threads")
-
-
 def _reviews_given(learner: User) -> list[ReviewGiven]:
-    feedback = (
-        ReviewFeedback.objects.filter(reviewer=learner)
-        .exclude(request__author=learner)
-        .select_related("request__author__profile")
-        .order_by("created_at", "id")
-    )
     seen: dict[int, ReviewGiven] = {}
-    for item in feedback:
+    for item in review_selectors.feedback_given_by(user=learner):
         review = item.request
         seen.setdefault(
             review.pk,
@@ -425,33 +310,6 @@ def _reviews_given(learner: User) -> list[ReviewGiven]:
             ),
         )
     return list(seen.values())
-
-
-def _reviews_received(learner: User) -> list[ReviewRequest]:
-    feedback = ReviewFeedback.objects.select_related("reviewer__profile").order_by("created_at")
-    return list(
-        ReviewRequest.objects.filter(author=learner)
-        .prefetch_related(
-            ref_prefetches()["technologies"],
-            Prefetch("feedback", queryset=feedback, to_attr="all_feedback"),
-        )
-        .order_by("created_at", "id")
-    )
-
-
-def _mentoring(viewer: Any, learner: User) -> list[Mentorship]:
-    """The learner's mentorships the viewer is in (all of them for the learner)."""
-    viewer_id = permissions.viewer_id(viewer)
-    if viewer_id is None:
-        return []
-    mentorships = Mentorship.objects.filter(Q(mentor=learner) | Q(mentee=learner)).exclude(
-        status=Mentorship.Status.DECLINED
-    )
-    if viewer_id != learner.pk:
-        mentorships = mentorships.filter(Q(mentor_id=viewer_id) | Q(mentee_id=viewer_id))
-    return list(
-        mentorships.select_related("mentor__profile", "mentee__profile").order_by("created_at")
-    )
 
 
 def journey_get(*, viewer: Any, username: str) -> Journey:
@@ -482,7 +340,7 @@ def journey_get(*, viewer: Any, username: str) -> Journey:
             concepts.add(concept, link)
 
     skills = list(learner.profile.skills or [])
-    matched = _skill_technologies(skills)
+    matched = knowledge_selectors.technologies_matching(skills)
     for skill in skills:
         link = Link("skill", "Profile skills", None)
         if skill in matched:
@@ -490,7 +348,7 @@ def journey_get(*, viewer: Any, username: str) -> Journey:
         elif isinstance(skill, str) and skill.strip():
             technologies.add_bare(skill.strip(), link)
 
-    guides = _guides(viewer, learner)
+    guides = knowledge_selectors.guides_written_by(viewer=viewer, author=learner)
     for guide in guides:
         link = Link("guide", guide.title, nexus_url("guide-detail", slug=guide.slug))
         for technology in guide.technologies.all():
@@ -499,7 +357,7 @@ def journey_get(*, viewer: Any, username: str) -> Journey:
             concepts.add(concept, link)
 
     faced: list[ChallengeFaced] = []
-    for challenge in _challenges_faced(viewer, learner):
+    for challenge in challenge_selectors.challenges_asked_by(viewer=viewer, author=learner):
         url = nexus_url("challenge-detail", challenge_id=challenge.pk)
         link = Link("challenge", challenge.title, url)
         for technology in challenge.technologies.all():
@@ -530,7 +388,7 @@ def journey_get(*, viewer: Any, username: str) -> Journey:
         )
 
     solved: list[ChallengeSolved] = []
-    for solution in _solutions_given(viewer, learner):
+    for solution in challenge_selectors.solutions_accepted_of(viewer=viewer, author=learner):
         challenge = solution.challenge
         url = nexus_url("solution-detail", solution_id=solution.pk)
         link = Link("solution", f"Solved: {challenge.title}", url)
@@ -585,7 +443,7 @@ def journey_get(*, viewer: Any, username: str) -> Journey:
     takeaways.sort(key=lambda t: (t.date, t.title))
 
     reviews_received: list[ReviewReceived] = []
-    for review in _reviews_received(learner):
+    for review in review_selectors.review_requests_of(user=learner):
         url = nexus_url("review-detail", request_id=review.pk)
         for technology in review.technologies.all():
             technologies.add(technology, Link("review", review.title, url))
@@ -608,7 +466,9 @@ def journey_get(*, viewer: Any, username: str) -> Journey:
         people.add(given.author.pk, "peer reviews")
 
     mentoring: list[MentoringLink] = []
-    for mentorship in _mentoring(viewer, learner):
+    for mentorship in mentoring_selectors.mentorships_shown(
+        viewer_id=permissions.viewer_id(viewer), user=learner
+    ):
         is_mentee = mentorship.mentee_id == learner.pk
         partner = mentorship.mentor if is_mentee else mentorship.mentee
         people.add(partner.pk, "mentoring")
@@ -623,8 +483,21 @@ def journey_get(*, viewer: Any, username: str) -> Journey:
             )
         )
 
-    channels = _channels(viewer, learner)
-    _thread_partners(viewer, learner, people)
+    channels = [
+        ChannelActivity(
+            slug=row["channel__slug"],
+            name=row["channel__name"],
+            kind=row["channel__kind"],
+            messages=row["messages"],
+            url=nexus_url("channel-detail", slug=row["channel__slug"]),
+        )
+        for row in channel_selectors.channel_activity(viewer=viewer, author=learner)
+    ]
+    # People whose threads the learner replied in, and who replied in theirs.
+    for author_id, parent_author_id in channel_selectors.thread_partners(
+        viewer=viewer, user=learner
+    ):
+        people.add(parent_author_id if author_id == learner.pk else author_id, "channel threads")
     collaboration = Collaboration(
         collaborators=people.collaborators(),
         channels=channels,
