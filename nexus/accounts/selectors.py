@@ -6,7 +6,7 @@ import functools
 from collections.abc import Collection
 
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from nexus.accounts.models import Cohort, Profile, User
 from nexus.core import rows
@@ -90,3 +90,22 @@ def user_signed_in(*, user_id: int) -> User | None:
 def active_users_by_id(user_ids: Collection[int]) -> dict[int, User]:
     """Active users among `user_ids`, by id, in one query."""
     return User.objects.filter(pk__in=list(user_ids), is_active=True).in_bulk()
+
+
+def cohort_get(*, slug: str) -> Cohort:
+    """A cohort by slug. Raises NotFound."""
+    cohort = Cohort.objects.filter(slug=slug).first()
+    if cohort is None:
+        raise NotFound(f"No cohort '{slug}'.")
+    return cohort
+
+
+def cohort_learners(cohort: Cohort) -> list[User]:
+    """The cohort's active learners (staff left out), by username."""
+    return list(
+        User.objects.filter(
+            profile__cohort=cohort, profile__role=Profile.Role.LEARNER, is_active=True
+        )
+        .exclude(Q(is_staff=True) | Q(is_superuser=True))
+        .order_by("username")
+    )

@@ -754,3 +754,24 @@ def solutions_accepted_of(*, viewer: Any, author: User) -> list[Solution]:
         .order_by("accepted_at", "id")
         if permissions.can_view(viewer, solution.challenge)
     ]
+
+
+def challenges_written_in_cohort(cohort: Any) -> QuerySet[Challenge]:
+    """Challenges (not deleted) whose authors are in the cohort."""
+    return Challenge.objects.filter(author__profile__cohort=cohort, deleted_at__isnull=True)
+
+
+def solutions_written_in_cohort(cohort: Any) -> QuerySet[Solution]:
+    """Solutions (not deleted) whose authors are in the cohort."""
+    return Solution.objects.filter(author__profile__cohort=cohort, deleted_at__isnull=True)
+
+
+def unanswered_in_cohort(cohort: Any) -> QuerySet[Challenge]:
+    """Open challenges of the cohort's members that no one has answered, as anyone
+    may see them, with their authors."""
+    return permissions.visible(
+        Challenge.objects.filter(
+            author__profile__cohort=cohort, status=Challenge.Status.OPEN, solution_count=0
+        ),
+        None,
+    ).select_related("author__profile")

@@ -256,3 +256,8 @@ def guides_written_by(*, viewer: Any, author: User) -> list[Guide]:
     return list(
         guides.prefetch_related(refs["technologies"], refs["concepts"]).order_by("created_at", "id")
     )
+
+
+def guides_written_in_cohort(cohort: Any) -> QuerySet[Guide]:
+    """Guides (not deleted) whose authors are in the cohort."""
+    return Guide.objects.filter(author__profile__cohort=cohort, deleted_at__isnull=True)

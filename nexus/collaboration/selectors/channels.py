@@ -232,3 +232,8 @@ def thread_partners(*, viewer: Any, user: User) -> QuerySet[Any]:
         .values_list("author_id", "parent__author_id")
         .distinct()
     )
+
+
+def messages_written_in_cohort(cohort: Any) -> QuerySet[Message]:
+    """Messages (not deleted) whose authors are in the cohort."""
+    return Message.objects.filter(author__profile__cohort=cohort, deleted_at__isnull=True)

@@ -3,7 +3,7 @@ their mentor and mentee see."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import django_filters
@@ -134,4 +134,24 @@ def mentorships_shown(*, viewer_id: int | None, user: Any) -> list[Mentorship]:
         mentorships = mentorships.filter(Q(mentor_id=viewer_id) | Q(mentee_id=viewer_id))
     return list(
         mentorships.select_related("mentor__profile", "mentee__profile").order_by("created_at")
+    )
+
+
+def open_mentorships_in_cohort(cohort: Any) -> list[Mentorship]:
+    """Requested and active mentorships of the cohort's learners, oldest first, with
+    both people."""
+    return list(
+        Mentorship.objects.filter(
+            mentee__profile__cohort=cohort,
+            status__in=(Mentorship.Status.REQUESTED, Mentorship.Status.ACTIVE),
+        )
+        .select_related("mentor__profile", "mentee__profile")
+        .order_by("created_at", "id")
+    )
+
+
+def mentor_capacities(mentor_ids: Collection[int]) -> dict[int, int]:
+    """Each mentor's capacity, by user id, for those with a mentor profile."""
+    return dict(
+        MentorProfile.objects.filter(user_id__in=mentor_ids).values_list("user_id", "capacity")
     )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import django_filters
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, QuerySet, Value
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
 
 from nexus.collaboration.models import ReviewClaim, ReviewFeedback, ReviewRequest
 from nexus.core.errors import NotAuthenticated, NotFound, ValidationError
@@ -152,4 +152,26 @@ def review_requests_of(*, user: Any) -> list[ReviewRequest]:
             Prefetch("feedback", queryset=feedback, to_attr="all_feedback"),
         )
         .order_by("created_at", "id")
+    )
+
+
+def feedback_given_in_cohort(cohort: Any) -> QuerySet[ReviewFeedback]:
+    """Feedback whose reviewers are in the cohort."""
+    return ReviewFeedback.objects.filter(reviewer__profile__cohort=cohort)
+
+
+def claim_times_in_cohort(cohort: Any, *, since: Any) -> list[tuple[Any, Any]]:
+    """(claimed at, first feedback at or None) of each claim since `since` on the
+    requests of the cohort's members, in one query."""
+    first_feedback = (
+        ReviewFeedback.objects.filter(
+            request_id=OuterRef("request_id"), reviewer_id=OuterRef("reviewer_id")
+        )
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    return list(
+        ReviewClaim.objects.filter(request__author__profile__cohort=cohort, created_at__gte=since)
+        .annotate(first_feedback_at=Subquery(first_feedback))
+        .values_list("created_at", "first_feedback_at")
     )

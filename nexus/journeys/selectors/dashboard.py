@@ -10,24 +10,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from nexus.accounts.models import Cohort, Profile, User
-from nexus.challenges import permissions as challenge_permissions
-from nexus.challenges.models import Challenge, Solution
+from nexus.accounts import selectors as account_selectors
+from nexus.accounts.models import Cohort, User
+from nexus.challenges import selectors as challenge_selectors
+from nexus.challenges.models import Challenge
 from nexus.collaboration.models import (
-    MentorProfile,
     Mentorship,
-    Message,
-    ReviewClaim,
-    ReviewFeedback,
 )
-from nexus.core.errors import NotFound, ValidationError
+from nexus.collaboration.selectors import channels as channel_selectors
+from nexus.collaboration.selectors import mentoring as mentoring_selectors
+from nexus.collaboration.selectors import reviews as review_selectors
+from nexus.core.errors import ValidationError
 from nexus.journeys import permissions
 from nexus.journeys.models import Goal, JournalEntry
-from nexus.knowledge.models import Guide
+from nexus.knowledge import selectors as knowledge_selectors
 
 DASHBOARD_WEEKS_DEFAULT, DASHBOARD_WEEKS_MAX = 8, 26
 UNANSWERED_SHOWN = 50
@@ -143,18 +143,7 @@ def _hours(delta: timedelta) -> float:
 
 
 def _turnaround(cohort: Cohort, since: datetime, now: datetime) -> ReviewTurnaround:
-    first_feedback = (
-        ReviewFeedback.objects.filter(
-            request_id=OuterRef("request_id"), reviewer_id=OuterRef("reviewer_id")
-        )
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    claims = list(
-        ReviewClaim.objects.filter(request__author__profile__cohort=cohort, created_at__gte=since)
-        .annotate(first_feedback_at=Subquery(first_feedback))
-        .values_list("created_at", "first_feedback_at")
-    )
+    claims = review_selectors.claim_times_in_cohort(cohort, since=since)
     answered = [_hours(given - claimed) for claimed, given in claims if given is not None]
     waiting = [_hours(now - claimed) for claimed, given in claims if given is None]
     return ReviewTurnaround(
@@ -170,21 +159,10 @@ def _turnaround(cohort: Cohort, since: datetime, now: datetime) -> ReviewTurnaro
 def _mentor_loads(cohort: Cohort) -> tuple[list[MentorLoad], dict[int, User]]:
     """Each mentor's open mentorships with the cohort's learners, and each learner's
     active mentor."""
-    mentorships = list(
-        Mentorship.objects.filter(
-            mentee__profile__cohort=cohort,
-            status__in=(Mentorship.Status.REQUESTED, Mentorship.Status.ACTIVE),
-        )
-        .select_related("mentor__profile", "mentee__profile")
-        .order_by("created_at", "id")
-    )
+    mentorships = mentoring_selectors.open_mentorships_in_cohort(cohort)
     if not mentorships:
         return [], {}
-    capacities = dict(
-        MentorProfile.objects.filter(user_id__in={m.mentor_id for m in mentorships}).values_list(
-            "user_id", "capacity"
-        )
-    )
+    capacities = mentoring_selectors.mentor_capacities({m.mentor_id for m in mentorships})
     by_mentor: dict[int, list[Mentorship]] = defaultdict(list)
     mentor_of: dict[int, User] = {}
     for mentorship in mentorships:
@@ -215,32 +193,23 @@ def cohort_dashboard(*, viewer: Any, slug: str, weeks: Any = None) -> CohortDash
     Raises PermissionDenied, NotFound, ValidationError."""
     permissions.check_can_view_dashboard(viewer)
     count = _weeks_param(weeks)
-    cohort = Cohort.objects.filter(slug=slug).first()
-    if cohort is None:
-        raise NotFound(f"No cohort '{slug}'.")
+    cohort = account_selectors.cohort_get(slug=slug)
     now = timezone.now()
     this_monday = now.date() - timedelta(days=now.weekday())
     week_starts = [this_monday - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
     since = datetime.combine(week_starts[0], datetime.min.time(), tzinfo=now.tzinfo)
 
-    learners = list(
-        User.objects.filter(
-            profile__cohort=cohort, profile__role=Profile.Role.LEARNER, is_active=True
-        )
-        .exclude(Q(is_staff=True) | Q(is_superuser=True))
-        .order_by("username")
-    )
-    in_cohort = Q(author__profile__cohort=cohort)
+    learners = account_selectors.cohort_learners(cohort)
     sources: dict[str, tuple[QuerySet[Any], str]] = {
-        "challenges": (Challenge.objects.filter(in_cohort, deleted_at__isnull=True), "author_id"),
-        "solutions": (Solution.objects.filter(in_cohort, deleted_at__isnull=True), "author_id"),
-        "guides": (Guide.objects.filter(in_cohort, deleted_at__isnull=True), "author_id"),
-        "messages": (Message.objects.filter(in_cohort, deleted_at__isnull=True), "author_id"),
-        "reviews": (
-            ReviewFeedback.objects.filter(reviewer__profile__cohort=cohort),
-            "reviewer_id",
+        "challenges": (challenge_selectors.challenges_written_in_cohort(cohort), "author_id"),
+        "solutions": (challenge_selectors.solutions_written_in_cohort(cohort), "author_id"),
+        "guides": (knowledge_selectors.guides_written_in_cohort(cohort), "author_id"),
+        "messages": (channel_selectors.messages_written_in_cohort(cohort), "author_id"),
+        "reviews": (review_selectors.feedback_given_in_cohort(cohort), "reviewer_id"),
+        "journal_entries": (
+            JournalEntry.objects.filter(author__profile__cohort=cohort),
+            "author_id",
         ),
-        "journal_entries": (JournalEntry.objects.filter(in_cohort), "author_id"),
     }
     counts = {
         name: _weekly_counts(queryset, person, since)
@@ -278,23 +247,14 @@ def cohort_dashboard(*, viewer: Any, slug: str, weeks: Any = None) -> CohortDash
             )
         )
 
-    unanswered = challenge_permissions.visible(
-        Challenge.objects.filter(
-            author__profile__cohort=cohort, status=Challenge.Status.OPEN, solution_count=0
-        ),
-        None,
-    )
+    unanswered = challenge_selectors.unanswered_in_cohort(cohort)
     return CohortDashboard(
         cohort=cohort,
         weeks=week_starts,
         since=since,
         learners=rows,
         unanswered_count=unanswered.count(),
-        unanswered=list(
-            unanswered.select_related("author__profile").order_by("created_at", "id")[
-                :UNANSWERED_SHOWN
-            ]
-        ),
+        unanswered=list(unanswered.order_by("created_at", "id")[:UNANSWERED_SHOWN]),
         review_turnaround=_turnaround(cohort, since, now),
         mentoring=mentoring,
     )
