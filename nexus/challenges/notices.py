@@ -39,6 +39,32 @@ def _followers(challenge: Challenge) -> QuerySet[User]:
     return active_users(pk__in=Follow.objects.filter(challenge=challenge).values("user_id"))
 
 
+def _on_a_post(
+    *,
+    kind: str,
+    owner_id: int,
+    challenge: Challenge,
+    body: str,
+    titles: tuple[str, str, str],
+    on: dict[str, Any],
+) -> list[Audience]:
+    """Who hears of a new post on a challenge, first come first told: the owner of
+    what it answers, the people it mentions, the challenge's followers. `titles`
+    are what each of them is told."""
+    to_owner, to_mentioned, to_followers = titles
+    return [
+        Audience(
+            kind=kind,
+            users=active_users(pk=owner_id),
+            title=to_owner,
+            excerpt=plain_text(body, 200),
+            **on,
+        ),
+        mentions(body, title=to_mentioned, **on),
+        Audience(kind=FOLLOWED_ACTIVITY, users=_followers(challenge), title=to_followers, **on),
+    ]
+
+
 def challenge_created(payload: dict[str, Any]) -> EventAudiences:
     challenge = Challenge.objects.select_related("author").get(pk=payload["challenge_id"])
     url = challenge_url(challenge.pk)
@@ -75,22 +101,18 @@ def solution_created(payload: dict[str, Any]) -> EventAudiences:
     }
     return EventAudiences(
         actor_id=solution.author_id,
-        audiences=[
-            Audience(
-                kind=SOLUTION_POSTED,
-                users=active_users(pk=challenge.author_id),
-                title=f"{who} posted a solution to your challenge “{about}”",
-                excerpt=plain_text(solution.body, 200),
-                **on,
+        audiences=_on_a_post(
+            kind=SOLUTION_POSTED,
+            owner_id=challenge.author_id,
+            challenge=challenge,
+            body=solution.body,
+            titles=(
+                f"{who} posted a solution to your challenge “{about}”",
+                f"{who} mentioned you in a solution to “{about}”",
+                f"{who} posted a solution to “{about}”",
             ),
-            mentions(solution.body, title=f"{who} mentioned you in a solution to “{about}”", **on),
-            Audience(
-                kind=FOLLOWED_ACTIVITY,
-                users=_followers(challenge),
-                title=f"{who} posted a solution to “{about}”",
-                **on,
-            ),
-        ],
+            on=on,
+        ),
     )
 
 
@@ -149,22 +171,18 @@ def comment_created(payload: dict[str, Any]) -> EventAudiences:
     }
     return EventAudiences(
         actor_id=comment.author_id,
-        audiences=[
-            Audience(
-                kind=COMMENT_POSTED,
-                users=active_users(pk=post.author_id),
-                title=f"{who} commented on {on_what} “{about}”",
-                excerpt=plain_text(comment.body, 200),
-                **on,
+        audiences=_on_a_post(
+            kind=COMMENT_POSTED,
+            owner_id=post.author_id,
+            challenge=challenge,
+            body=comment.body,
+            titles=(
+                f"{who} commented on {on_what} “{about}”",
+                f"{who} mentioned you in a comment on “{about}”",
+                f"{who} commented on “{about}”",
             ),
-            mentions(comment.body, title=f"{who} mentioned you in a comment on “{about}”", **on),
-            Audience(
-                kind=FOLLOWED_ACTIVITY,
-                users=_followers(challenge),
-                title=f"{who} commented on “{about}”",
-                **on,
-            ),
-        ],
+            on=on,
+        ),
     )
 
 
