@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -23,31 +22,10 @@ def found(response: Any) -> list[tuple[str, int]]:
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
-    """Run a write as if its transaction committed, so its documents are indexed."""
-
-    def run(write: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def demo(db: None, committed: Any) -> None:
     """The demo content, indexed as it is written: people included, so a search
     finds them right after `load_demo`, with no rebuild."""
     committed(call_command, "load_demo", stdout=io.StringIO())
-
-
-@pytest.fixture
-def staff(user_factory: Any) -> Any:
-    return user_factory(username="staff-one", role="staff")
-
-
-@pytest.fixture
-def mentor(user_factory: Any) -> Any:
-    return user_factory(username="mentor-one", role="mentor")
 
 
 @pytest.fixture
@@ -58,11 +36,6 @@ def other(user_factory: Any) -> Any:
 @pytest.fixture
 def docker_tech(db: None) -> Any:
     return TechnologyFactory.create(name="Docker", slug="docker", category="container")
-
-
-@pytest.fixture
-def celery_tech(db: None) -> Any:
-    return TechnologyFactory.create(name="Celery", slug="celery", category="messaging")
 
 
 @pytest.fixture
