@@ -7,7 +7,6 @@ urlpatterns = [
     path("", include("nexus.knowledge.api.rest")),
     path("", include("nexus.challenges.api.rest")),
     path("", include("nexus.notifications.api.rest")),
-    path("", include("nexus.collaboration.api.rest_reviews")),
     path("", include("nexus.collaboration.api.rest")),
     path("", include("nexus.journeys.api.rest")),
     path("", include("nexus.search.api.rest")),

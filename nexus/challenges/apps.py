@@ -9,9 +9,10 @@ class ChallengesConfig(AppConfig):
     verbose_name = "Challenges and solutions"
 
     def ready(self) -> None:
-        from nexus.challenges import services
+        from nexus.challenges import notices, services
         from nexus.core.middleware import on_cached_hit
 
+        notices.register()
         # A challenge read from the cache is still a view.
         on_cached_hit(
             r"^/api/v1/challenges/(\d+)/$",

@@ -43,6 +43,7 @@ from nexus.core.errors import NotFound, ValidationError
 from nexus.core.filters import apply_filters
 from nexus.core.permissions import is_staff
 from nexus.knowledge.models import Concept, Tag, Technology
+from nexus.knowledge.selectors import ref_prefetches
 
 SIMILAR_LIMIT = 10
 LEADERBOARD_MAX = 100
@@ -379,3 +380,59 @@ def leaderboard(
         for index, row in enumerate(totals, start=1)
         if row["user_id"] in users
     ]
+
+
+# --- Reads other apps make (journeys' portfolio) ----------------------------------------
+
+
+def challenges_asked_by(*, viewer: Any, author: User) -> list[Challenge]:
+    """The author's challenges the viewer may see, oldest first, with the accepted
+    solution's author and their links."""
+    refs = ref_prefetches()
+    challenges = permissions.visible(Challenge.objects.filter(author=author), viewer)
+    return list(
+        challenges.select_related("accepted_solution__author__profile")
+        .prefetch_related(refs["technologies"], refs["concepts"])
+        .order_by("created_at", "id")
+    )
+
+
+def solutions_accepted_of(*, viewer: Any, author: User) -> list[Solution]:
+    """The author's accepted solutions to others' challenges, both visible to the
+    viewer, in the order they were accepted, with the challenge and its links."""
+    solutions = permissions.visible(
+        Solution.objects.filter(author=author, is_accepted=True), viewer
+    ).exclude(challenge__author=author)
+    solutions = solutions.filter(challenge__deleted_at__isnull=True)
+    refs = ref_prefetches()
+    return [
+        solution
+        for solution in solutions.select_related("challenge__author__profile")
+        .prefetch_related(
+            Prefetch("challenge__technologies", queryset=refs["technologies"].queryset),
+            Prefetch("challenge__concepts", queryset=refs["concepts"].queryset),
+        )
+        .order_by("accepted_at", "id")
+        if permissions.can_view(viewer, solution.challenge)
+    ]
+
+
+def challenges_written_in_cohort(cohort: Any) -> QuerySet[Challenge]:
+    """Challenges (not deleted) whose authors are in the cohort."""
+    return Challenge.objects.filter(author__profile__cohort=cohort, deleted_at__isnull=True)
+
+
+def solutions_written_in_cohort(cohort: Any) -> QuerySet[Solution]:
+    """Solutions (not deleted) whose authors are in the cohort."""
+    return Solution.objects.filter(author__profile__cohort=cohort, deleted_at__isnull=True)
+
+
+def unanswered_in_cohort(cohort: Any) -> QuerySet[Challenge]:
+    """Open challenges of the cohort's members that no one has answered, as anyone
+    may see them, with their authors."""
+    return permissions.visible(
+        Challenge.objects.filter(
+            author__profile__cohort=cohort, status=Challenge.Status.OPEN, solution_count=0
+        ),
+        None,
+    ).select_related("author__profile")

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from nexus.accounts.models import User
-from nexus.core.markdown import extract_mentions, plain_text
+from nexus.collaboration.models import Channel, Membership, Message
+from nexus.core.markdown import plain_text
 from nexus.notifications import audiences, services, webhooks
-from nexus.notifications.audiences import Audience, EventAudiences
+from nexus.notifications.audiences import Audience, EventAudiences, active_users, mentions, short
 
 CHANNEL_INVITED = "channel_invited"
 THREAD_REPLY = "thread_reply"
@@ -31,17 +32,7 @@ KINDS = {
 }
 
 
-def _users(**lookup: Any) -> Any:
-    return User.objects.filter(is_active=True, **lookup)
-
-
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def channel_invited(payload: dict[str, Any]) -> EventAudiences:
-    from nexus.collaboration.models import Channel
-
     channel = Channel.objects.get(pk=payload["channel_id"])
     inviter = User.objects.filter(pk=payload.get("actor_id") or 0).first()
     who = inviter.username if inviter else "Someone"
@@ -50,7 +41,7 @@ def channel_invited(payload: dict[str, Any]) -> EventAudiences:
         audiences=[
             Audience(
                 kind=CHANNEL_INVITED,
-                users=_users(pk=payload["user_id"]),
+                users=active_users(pk=payload["user_id"]),
                 title=f"{who} added you to #{channel.slug}",
                 target_type="channel",
                 target_id=channel.pk,
@@ -61,8 +52,6 @@ def channel_invited(payload: dict[str, Any]) -> EventAudiences:
 
 
 def message_created(payload: dict[str, Any]) -> EventAudiences:
-    from nexus.collaboration.models import Channel, Membership, Message
-
     message = Message.objects.select_related("author", "channel", "parent").get(
         pk=payload["message_id"]
     )
@@ -72,13 +61,11 @@ def message_created(payload: dict[str, Any]) -> EventAudiences:
     members = Membership.objects.filter(channel=channel).values("user_id")
     # Only members hear of a private channel's messages, mentioned or not.
     can_read = {"pk__in": members} if channel.kind == Channel.Kind.PRIVATE else {}
-    names = extract_mentions(message.body)
     found: list[Audience] = [
-        Audience(
-            kind="mentioned",
-            users=_users(username__in=names, **can_read) if names else User.objects.none(),
+        mentions(
+            message.body,
             title=f"{who} mentioned you in #{channel.slug}",
-            excerpt=plain_text(message.body, 200),
+            readers=can_read,
             target_type="message",
             target_id=message.pk,
             url=url,
@@ -89,7 +76,7 @@ def message_created(payload: dict[str, Any]) -> EventAudiences:
         found.append(
             Audience(
                 kind=THREAD_REPLY,
-                users=_users(pk=message.parent.author_id) | _users(pk__in=thread),
+                users=active_users(pk=message.parent.author_id) | active_users(pk__in=thread),
                 title=f"{who} replied in a thread in #{channel.slug}",
                 excerpt=plain_text(message.body, 200),
                 target_type="message",
@@ -101,8 +88,8 @@ def message_created(payload: dict[str, Any]) -> EventAudiences:
         found.append(
             Audience(
                 kind=ANNOUNCEMENT,
-                users=_users(),
-                title=f"Announcement in #{channel.slug}: {_short(plain_text(message.body, 80))}",
+                users=active_users(),
+                title=f"Announcement in #{channel.slug}: {short(plain_text(message.body, 80))}",
                 excerpt=plain_text(message.body, 200),
                 target_type="message",
                 target_id=message.pk,
@@ -132,7 +119,7 @@ def simple(kind: str, title_key: str = "title") -> Any:
             audiences=[
                 Audience(
                     kind=kind,
-                    users=_users(pk__in=payload["user_ids"]),
+                    users=active_users(pk__in=payload["user_ids"]),
                     title=payload[title_key],
                     target_type=payload["target_type"],
                     target_id=payload["target_id"],

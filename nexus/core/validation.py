@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nexus.core.errors import ValidationError
@@ -37,6 +37,14 @@ def clean_text(
     elif len(cleaned) > max_length:
         errors[field] = [f"At most {max_length} characters (got {len(cleaned)})."]
     return cleaned
+
+
+def clean_choice(errors: Errors, field: str, value: Any, choices: Sequence[str]) -> str:
+    """`value` if it is one of `choices`; else a message under `field` and ""."""
+    if value not in choices:
+        errors[field] = [f"One of: {', '.join(choices)}."]
+        return ""
+    return str(value)
 
 
 def unknown_fields(data: Mapping[str, Any], known: set[str]) -> Errors:

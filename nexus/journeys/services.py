@@ -26,6 +26,7 @@ from nexus.challenges.models import Challenge, Solution
 from nexus.collaboration.models import Mentorship, ReviewRequest
 from nexus.core.errors import NotFound, ValidationError
 from nexus.core.markdown import render_markdown
+from nexus.core.validation import Errors, clean_choice, clean_text, raise_if, unknown_fields
 from nexus.journeys.models import EVIDENCE_TARGETS, Evidence, Goal, JournalEntry
 from nexus.knowledge import permissions as knowledge_permissions
 from nexus.knowledge import services as knowledge_services
@@ -58,40 +59,8 @@ EVIDENCE_FIELDS = {*EVIDENCE_TARGETS, "url", "note"}
 ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_HINT = "A date as YYYY-MM-DD, e.g. 2026-06-30."
 
-Errors = dict[str, list[str]]
-
 
 # --- Input cleaning ---------------------------------------------------------------
-
-
-def _raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors=errors)
-
-
-def _unknown(data: Mapping[str, Any], known: set[str]) -> Errors:
-    return {key: ["Unknown field."] for key in sorted(set(data) - known)}
-
-
-def _text(errors: Errors, field: str, value: Any, *, max_length: int, min_length: int = 1) -> str:
-    if not isinstance(value, str):
-        errors[field] = ["Must be a string."]
-        return ""
-    text = value.strip()
-    if len(text) < min_length:
-        errors[field] = (
-            ["This field may not be blank."] if not text else [f"At least {min_length} characters."]
-        )
-    elif len(text) > max_length:
-        errors[field] = [f"At most {max_length} characters (got {len(text)})."]
-    return text
-
-
-def _choice(errors: Errors, field: str, value: Any, choices: list[str]) -> str:
-    if value not in choices:
-        errors[field] = [f"One of: {', '.join(choices)}."]
-        return choices[0]
-    return str(value)
 
 
 def _date(errors: Errors, field: str, value: Any) -> date | None:
@@ -153,7 +122,9 @@ def _evidence_items(errors: Errors, value: Any) -> list[tuple[str, Any, str]]:
             continue
         kind = targets[0]
         note_errors: Errors = {}
-        note = _text(note_errors, field, item.get("note", ""), max_length=NOTE_MAX, min_length=0)
+        note = clean_text(
+            note_errors, field, item.get("note", ""), max_length=NOTE_MAX, min_length=0
+        )
         if note_errors:
             errors[field] = [f"note: {note_errors[field][0]}"]
             continue
@@ -254,14 +225,14 @@ def _evidence(errors: Errors, owner: User, value: Any) -> list[Evidence]:
 def _goal_fields(
     data: Mapping[str, Any], *, owner: User, partial: bool
 ) -> tuple[dict[str, Any], dict[str, list[Any]], list[Evidence] | None]:
-    errors = _unknown(data, GOAL_FIELDS)
+    errors = unknown_fields(data, GOAL_FIELDS)
     scalars: dict[str, Any] = {}
     if "title" in data or not partial:
-        scalars["title"] = _text(
+        scalars["title"] = clean_text(
             errors, "title", data.get("title"), max_length=TITLE_MAX, min_length=TITLE_MIN
         )
     if "description" in data:
-        scalars["description"] = _text(
+        scalars["description"] = clean_text(
             errors,
             "description",
             data["description"] if data["description"] is not None else "",
@@ -269,9 +240,9 @@ def _goal_fields(
             min_length=0,
         )
     if "kind" in data or not partial:
-        scalars["kind"] = _choice(errors, "kind", data.get("kind"), Goal.Kind.values)
+        scalars["kind"] = clean_choice(errors, "kind", data.get("kind"), Goal.Kind.values)
     if "status" in data:
-        scalars["status"] = _choice(errors, "status", data["status"], Goal.Status.values)
+        scalars["status"] = clean_choice(errors, "status", data["status"], Goal.Status.values)
     if "progress" in data:
         scalars["progress"] = _progress(errors, data["progress"])
     if "target_date" in data:
@@ -279,7 +250,7 @@ def _goal_fields(
         scalars["target_date"] = None if value is None else _date(errors, "target_date", value)
     related = _links(errors, data, ("technologies", "concepts"))
     evidence = _evidence(errors, owner, data["evidence"]) if "evidence" in data else None
-    _raise_if(errors)
+    raise_if(errors)
     return scalars, related, evidence
 
 
@@ -379,14 +350,14 @@ def _linked_challenges(errors: Errors, author: User, value: Any) -> list[Challen
 def _entry_fields(
     data: Mapping[str, Any], *, author: User, partial: bool
 ) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-    errors = _unknown(data, ENTRY_FIELDS)
+    errors = unknown_fields(data, ENTRY_FIELDS)
     scalars: dict[str, Any] = {}
     if "title" in data or not partial:
-        scalars["title"] = _text(errors, "title", data.get("title"), max_length=TITLE_MAX)
+        scalars["title"] = clean_text(errors, "title", data.get("title"), max_length=TITLE_MAX)
     if "body" in data or not partial:
-        scalars["body"] = _text(errors, "body", data.get("body"), max_length=BODY_MAX)
+        scalars["body"] = clean_text(errors, "body", data.get("body"), max_length=BODY_MAX)
     if "visibility" in data:
-        scalars["visibility"] = _choice(
+        scalars["visibility"] = clean_choice(
             errors, "visibility", data["visibility"], JournalEntry.Visibility.values
         )
     if "date" in data:
@@ -398,7 +369,7 @@ def _entry_fields(
     related = _links(errors, data, ("technologies",))
     if "challenges" in data:
         related["challenges"] = _linked_challenges(errors, author, data["challenges"])
-    _raise_if(errors)
+    raise_if(errors)
     return scalars, related
 
 

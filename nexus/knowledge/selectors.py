@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import reduce
+from operator import or_
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.text import slugify
 
 from nexus.accounts.models import User
 from nexus.core.errors import NotFound, ValidationError
 from nexus.core.filters import apply_filters
 from nexus.core.permissions import is_staff
+from nexus.core.validation import Errors
 from nexus.knowledge.filters import ConceptFilter, GuideFilter, TechnologyFilter
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
 from nexus.knowledge.permissions import can_view_guide, visible_guides
 
+SlugModel = TypeVar("SlugModel", Technology, Concept)
+
+# How many technologies or concepts one piece of content links to.
+MAX_LINKS = 20
 # How many guides a technology or concept page shows; the guide list has the rest.
 RELATED_GUIDES_SHOWN = 10
 
@@ -176,3 +184,80 @@ def concept_get(*, viewer: Any, slug: str) -> Concept:
 
 def tag_list() -> QuerySet[Tag]:
     return Tag.objects.all()
+
+
+def slug_list(errors: Errors, field: str, value: Any, *, limit: int) -> list[str]:
+    """`value` as distinct slugs, in order; a message under `field` when it is not
+    a list of strings or holds more than `limit`."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        errors[field] = ["A list of slugs."]
+        return []
+    slugs = list(dict.fromkeys(item.strip() for item in value if item.strip()))
+    if len(slugs) > limit:
+        errors[field] = [f"At most {limit}."]
+    return slugs
+
+
+def by_slug(
+    errors: Errors, field: str, model: type[SlugModel], slugs: Sequence[str]
+) -> list[SlugModel]:
+    """The rows of `model` with these slugs, in their order; the unknown ones named
+    in a message under `field`."""
+    found = {obj.slug: obj for obj in model._default_manager.filter(slug__in=slugs)}
+    unknown = [slug for slug in slugs if slug not in found]
+    if unknown:
+        errors[field] = [f"Unknown {field}: {', '.join(unknown)}."]
+    return [found[slug] for slug in slugs if slug in found]
+
+
+def technologies_by_slug(errors: Errors, value: Any) -> list[Technology]:
+    """The technologies `value` names by slug, for content of another app that
+    links to them; messages under "technologies" when some do not exist."""
+    return by_slug(
+        errors,
+        "technologies",
+        Technology,
+        slug_list(errors, "technologies", value, limit=MAX_LINKS),
+    )
+
+
+def ref_prefetches() -> dict[str, Prefetch[Any]]:
+    """The technologies and concepts of linked content, with what a reference shows."""
+    return {
+        "technologies": Prefetch(
+            "technologies", queryset=Technology.objects.only("id", "slug", "name", "category")
+        ),
+        "concepts": Prefetch("concepts", queryset=Concept.objects.only("id", "slug", "name")),
+    }
+
+
+def technologies_matching(skills: list[str]) -> dict[str, Technology]:
+    """Each listed skill's technology, matched by name or slug, regardless of case."""
+    names = [skill for skill in skills if isinstance(skill, str) and skill.strip()]
+    if not names:
+        return {}
+    query = reduce(or_, (Q(name__iexact=name.strip()) | Q(slug=slugify(name)) for name in names))
+    technologies = list(Technology.objects.filter(query).only("id", "slug", "name", "category"))
+    matched: dict[str, Technology] = {}
+    for name in names:
+        for technology in technologies:
+            if technology.name.casefold() == name.strip().casefold() or technology.slug == slugify(
+                name
+            ):
+                matched[name] = technology
+                break
+    return matched
+
+
+def guides_written_by(*, viewer: Any, author: User) -> list[Guide]:
+    """The author's guides the viewer may see, oldest first, with their links."""
+    refs = ref_prefetches()
+    guides = visible_guides(Guide.objects.filter(author=author), viewer)
+    return list(
+        guides.prefetch_related(refs["technologies"], refs["concepts"]).order_by("created_at", "id")
+    )
+
+
+def guides_written_in_cohort(cohort: Any) -> QuerySet[Guide]:
+    """Guides (not deleted) whose authors are in the cohort."""
+    return Guide.objects.filter(author__profile__cohort=cohort, deleted_at__isnull=True)

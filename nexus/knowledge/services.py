@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
@@ -16,8 +16,10 @@ from nexus.core.cache import bump_on_commit, invalidates
 from nexus.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import render_markdown
 from nexus.core.permissions import is_staff
+from nexus.core.validation import Errors, clean_choice, clean_text, raise_if
 from nexus.knowledge import permissions
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
+from nexus.knowledge.selectors import MAX_LINKS, by_slug, slug_list
 from nexus.search import services as search_services
 from nexus.search.indexing import index_on_commit
 from nexus.search.tasks import index_linked_task, index_objects_task
@@ -26,67 +28,16 @@ TITLE_MAX = 200
 BODY_MAX = 100_000
 MESSAGE_MAX = 200
 SUMMARY_MAX = 2000
-MAX_LINKS = 20
 MAX_TAGS = 10
 MAX_CO_EDITORS = 10
-
-Errors = dict[str, list[str]]
-SlugModel = TypeVar("SlugModel", Technology, Concept)
 
 
 # --- Input cleaning shared by the use cases -----------------------------------
 
 
-def _text(
-    errors: Errors,
-    field: str,
-    value: Any,
-    *,
-    max_length: int,
-    required: bool = True,
-    strip: bool = True,
-) -> str:
-    if not isinstance(value, str):
-        errors[field] = ["Must be a string."]
-        return ""
-    cleaned = value.strip() if strip else value
-    if required and not cleaned.strip():
-        errors[field] = ["This field may not be blank."]
-    elif len(cleaned) > max_length:
-        errors[field] = [f"At most {max_length} characters (got {len(cleaned)})."]
-    return cleaned
-
-
-def _choice(errors: Errors, field: str, value: Any, choices: Sequence[str]) -> str:
-    if value not in choices:
-        errors[field] = [f"One of: {', '.join(choices)}."]
-        return ""
-    return str(value)
-
-
-def _slug_list(errors: Errors, field: str, value: Any, *, limit: int) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        errors[field] = ["A list of slugs."]
-        return []
-    slugs = list(dict.fromkeys(item.strip() for item in value if item.strip()))
-    if len(slugs) > limit:
-        errors[field] = [f"At most {limit}."]
-    return slugs
-
-
-def _by_slug(
-    errors: Errors, field: str, model: type[SlugModel], slugs: Sequence[str]
-) -> list[SlugModel]:
-    found = {obj.slug: obj for obj in model._default_manager.filter(slug__in=slugs)}
-    unknown = [slug for slug in slugs if slug not in found]
-    if unknown:
-        errors[field] = [f"Unknown {field}: {', '.join(unknown)}."]
-    return [found[slug] for slug in slugs if slug in found]
-
-
 def _tags(errors: Errors, value: Any) -> list[Tag]:
     """Tags are free labels: unknown ones are created."""
-    names = _slug_list(errors, "tags", value, limit=MAX_TAGS)
+    names = slug_list(errors, "tags", value, limit=MAX_TAGS)
     if "tags" in errors:
         return []
     tags: list[Tag] = []
@@ -108,11 +59,6 @@ def _unique_slug(model: type[Model], title: str, max_length: int) -> str:
     return slug
 
 
-def _raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors=errors)
-
-
 # --- Technologies, concepts, tags ---------------------------------------------
 
 
@@ -127,7 +73,7 @@ def _reference_fields(
         errors[key] = ["Unknown field."]
     if "name" in data or not partial:
         name_max = 80 if with_category else 120
-        clean["name"] = _text(errors, "name", data.get("name"), max_length=name_max)
+        clean["name"] = clean_text(errors, "name", data.get("name"), max_length=name_max)
         if "name" not in errors and "slug" not in data and not slugify(clean["name"]):
             errors["name"] = ["Needs letters or digits to make a slug from, or send a slug."]
     if "slug" in data:
@@ -137,22 +83,22 @@ def _reference_fields(
         else:
             clean["slug"] = slug
     if "summary" in data:
-        clean["summary"] = _text(
-            errors, "summary", data["summary"], max_length=SUMMARY_MAX, required=False
+        clean["summary"] = clean_text(
+            errors, "summary", data["summary"], max_length=SUMMARY_MAX, min_length=0
         )
     if with_category:
         if "category" in data or not partial:
-            clean["category"] = _choice(
+            clean["category"] = clean_choice(
                 errors, "category", data.get("category"), Technology.Category.values
             )
         if "docs_url" in data:
-            url = _text(errors, "docs_url", data["docs_url"], max_length=500, required=False)
+            url = clean_text(errors, "docs_url", data["docs_url"], max_length=500, min_length=0)
             if url and not url.startswith(("https://", "http://")):
                 errors["docs_url"] = ["An http(s) URL."]
             clean["docs_url"] = url
     elif "technologies" in data:
-        slugs = _slug_list(errors, "technologies", data["technologies"], limit=MAX_LINKS)
-        clean["technologies"] = _by_slug(errors, "technologies", Technology, slugs)
+        slugs = slug_list(errors, "technologies", data["technologies"], limit=MAX_LINKS)
+        clean["technologies"] = by_slug(errors, "technologies", Technology, slugs)
     return clean, errors
 
 
@@ -170,7 +116,7 @@ def technology_create(*, actor: User, data: Mapping[str, Any]) -> Technology:
     """Add a technology. Mentors and staff only. Raises PermissionDenied, ValidationError."""
     permissions.check_can_manage_reference(actor)
     clean, errors = _reference_fields(data, partial=False, with_category=True)
-    _raise_if(errors)
+    raise_if(errors)
     clean.setdefault("slug", slugify(clean["name"])[:80])
     technology = Technology(created_by=actor, **clean)
     _save_unique(technology, {"name": ["A technology with this name or slug exists."]})
@@ -227,7 +173,7 @@ def technology_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Tec
     if technology is None:
         raise NotFound(f"No technology '{slug}'.")
     clean, errors = _reference_fields(data, partial=True, with_category=True)
-    _raise_if(errors)
+    raise_if(errors)
     renamed = clean.get("name", technology.name) != technology.name
     for field, value in clean.items():
         setattr(technology, field, value)
@@ -242,7 +188,7 @@ def concept_create(*, actor: User, data: Mapping[str, Any]) -> Concept:
     """Add a concept, linked to technologies by slug. Mentors and staff only."""
     permissions.check_can_manage_reference(actor)
     clean, errors = _reference_fields(data, partial=False, with_category=False)
-    _raise_if(errors)
+    raise_if(errors)
     technologies = clean.pop("technologies", [])
     clean.setdefault("slug", slugify(clean["name"])[:120])
     concept = Concept(created_by=actor, **clean)
@@ -259,7 +205,7 @@ def concept_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Concep
     if concept is None:
         raise NotFound(f"No concept '{slug}'.")
     clean, errors = _reference_fields(data, partial=True, with_category=False)
-    _raise_if(errors)
+    raise_if(errors)
     technologies = clean.pop("technologies", None)
     renamed = clean.get("name", concept.name) != concept.name
     for field, value in clean.items():
@@ -358,20 +304,22 @@ def _guide_fields(
     scalars: dict[str, Any] = {}
     related: dict[str, list[Any]] = {}
     if "title" in data or not partial:
-        scalars["title"] = _text(errors, "title", data.get("title"), max_length=TITLE_MAX)
+        scalars["title"] = clean_text(errors, "title", data.get("title"), max_length=TITLE_MAX)
     if "body" in data or not partial:
-        scalars["body"] = _text(errors, "body", data.get("body"), max_length=BODY_MAX, strip=False)
+        scalars["body"] = clean_text(
+            errors, "body", data.get("body"), max_length=BODY_MAX, strip=False
+        )
     if "kind" in data:
-        scalars["kind"] = _choice(errors, "kind", data["kind"], Guide.Kind.values)
+        scalars["kind"] = clean_choice(errors, "kind", data["kind"], Guide.Kind.values)
     if "status" in data:
-        scalars["status"] = _choice(errors, "status", data["status"], Guide.Status.values)
+        scalars["status"] = clean_choice(errors, "status", data["status"], Guide.Status.values)
     if "message" in data and data["message"] is not None:
-        scalars["message"] = _text(
-            errors, "message", data["message"], max_length=MESSAGE_MAX, required=False
+        scalars["message"] = clean_text(
+            errors, "message", data["message"], max_length=MESSAGE_MAX, min_length=0
         )
     related.update(_links(errors, data))
     if "co_editors" in data:
-        names = _slug_list(errors, "co_editors", data["co_editors"], limit=MAX_CO_EDITORS)
+        names = slug_list(errors, "co_editors", data["co_editors"], limit=MAX_CO_EDITORS)
         users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
         unknown = [name for name in names if name not in users]
         if unknown:
@@ -379,7 +327,7 @@ def _guide_fields(
         elif author is not None and author.username in users:
             errors["co_editors"] = ["The author is already an editor."]
         related["co_editors"] = list(users.values())
-    _raise_if(errors)
+    raise_if(errors)
     return scalars, related
 
 
@@ -530,8 +478,8 @@ def guide_revision_restore(
     if revision is None:
         raise NotFound(f"Guide '{slug}' has no revision {revision_id}.")
     errors: Errors = {}
-    note = _text(errors, "message", message or "", max_length=MESSAGE_MAX, required=False)
-    _raise_if(errors)
+    note = clean_text(errors, "message", message or "", max_length=MESSAGE_MAX, min_length=0)
+    raise_if(errors)
     guide.title = revision.title
     guide.body = revision.body
     guide.body_html = render_markdown(guide.body)
@@ -602,11 +550,11 @@ def guide_changed_in_admin(guide: Guide, counted_before: LinkIds) -> None:
 def _links(errors: Errors, data: Mapping[str, Any]) -> dict[str, list[Any]]:
     related: dict[str, list[Any]] = {}
     if "technologies" in data:
-        slugs = _slug_list(errors, "technologies", data["technologies"], limit=MAX_LINKS)
-        related["technologies"] = _by_slug(errors, "technologies", Technology, slugs)
+        slugs = slug_list(errors, "technologies", data["technologies"], limit=MAX_LINKS)
+        related["technologies"] = by_slug(errors, "technologies", Technology, slugs)
     if "concepts" in data:
-        slugs = _slug_list(errors, "concepts", data["concepts"], limit=MAX_LINKS)
-        related["concepts"] = _by_slug(errors, "concepts", Concept, slugs)
+        slugs = slug_list(errors, "concepts", data["concepts"], limit=MAX_LINKS)
+        related["concepts"] = by_slug(errors, "concepts", Concept, slugs)
     if "tags" in data:
         related["tags"] = _tags(errors, data["tags"])
     return related
@@ -621,5 +569,5 @@ def resolve_links(data: Mapping[str, Any]) -> dict[str, list[Any]]:
     """
     errors: Errors = {}
     related = _links(errors, data)
-    _raise_if(errors)
+    raise_if(errors)
     return related

@@ -17,6 +17,8 @@ from django.utils import timezone
 from nexus.accounts.models import User
 from nexus.core.errors import NotFound, PermissionDenied, ValidationError
 from nexus.core.permissions import is_staff
+from nexus.core.validation import unknown_fields
+from nexus.knowledge import selectors as knowledge_selectors
 from nexus.notifications import audiences as audience_rules
 from nexus.notifications.models import (
     Delivery,
@@ -33,19 +35,12 @@ FANOUT_BATCH = 500
 # How many deliveries one sending task carries.
 SEND_BATCH = 50
 
-DEFAULT_EMAIL_PLAN: dict[str, str] = {
-    Notification.Kind.SOLUTION_POSTED: Notification.EmailPlan.IMMEDIATE,
-    Notification.Kind.SOLUTION_ACCEPTED: Notification.EmailPlan.IMMEDIATE,
-    Notification.Kind.MENTIONED: Notification.EmailPlan.IMMEDIATE,
-    Notification.Kind.CHALLENGE_UNANSWERED: Notification.EmailPlan.IMMEDIATE,
-    Notification.Kind.COMMENT_POSTED: Notification.EmailPlan.DAILY,
-    Notification.Kind.FOLLOWED_ACTIVITY: Notification.EmailPlan.DAILY,
-    Notification.Kind.VOTE_MILESTONE: Notification.EmailPlan.WEEKLY,
-}
+# How each kind reaches a user by email unless they chose: each app registers its own.
+DEFAULT_EMAIL_PLAN: dict[str, str] = {audience_rules.MENTIONED: Notification.EmailPlan.IMMEDIATE}
 
 
 def notification_kinds() -> list[str]:
-    """Every kind a preference can be set for, the collaboration app's included."""
+    """Every kind a preference can be set for, as the apps registered them."""
     return list(DEFAULT_EMAIL_PLAN)
 
 
@@ -312,15 +307,6 @@ def delivery_retry(*, actor: User, delivery_id: int) -> Delivery:
     return delivery
 
 
-def unanswered_challenges_notify() -> int:
-    """Tell mentors of challenges left unanswered too long, once each."""
-    from nexus.challenges import services as challenge_services
-
-    return challenge_services.challenges_flag_unanswered(
-        hours=settings.NEXUS_UNANSWERED_AFTER_HOURS
-    )
-
-
 def notifications_clean_up() -> int:
     """Delete read notifications, processed events and finished deliveries past their keep."""
     now = timezone.now()
@@ -368,9 +354,7 @@ WEBHOOK_FIELDS = {"name", "url", "events", "technologies", "is_active"}
 def _webhook_fields(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     from nexus.notifications.webhooks import WEBHOOK_TOPICS, check_url_is_public
 
-    errors: dict[str, list[str]] = {
-        key: ["Unknown field."] for key in sorted(set(data) - WEBHOOK_FIELDS)
-    }
+    errors: dict[str, list[str]] = unknown_fields(data, WEBHOOK_FIELDS)
     clean: dict[str, Any] = {}
     if "name" in data or not partial:
         name = data.get("name")
@@ -404,14 +388,9 @@ def _webhook_fields(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]
         else:
             clean["is_active"] = data["is_active"]
     if "technologies" in data:
-        from nexus.knowledge.services import resolve_links
-
-        try:
-            clean["technologies"] = resolve_links({"technologies": data["technologies"]})[
-                "technologies"
-            ]
-        except ValidationError as exc:
-            errors.update(exc.errors)
+        clean["technologies"] = knowledge_selectors.technologies_by_slug(
+            errors, data["technologies"]
+        )
     if errors:
         raise ValidationError(errors=errors)
     return clean

@@ -68,11 +68,6 @@ def send_digests_task() -> int:
     return digests.digests_send_due()
 
 
-@shared_task(name="notifications.notify_unanswered", soft_time_limit=30, time_limit=60)
-def notify_unanswered_task() -> int:
-    return services.unanswered_challenges_notify()
-
-
 @shared_task(name="notifications.clean_up", soft_time_limit=120, time_limit=180)
 def clean_up_task() -> int:
     return services.notifications_clean_up()

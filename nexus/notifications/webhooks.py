@@ -11,8 +11,8 @@ from django.conf import settings
 from nexus.notifications.audiences import EventAudiences
 from nexus.notifications.models import Delivery, OutboxEvent, Webhook
 
-# The topics a webhook may carry; the collaboration app adds "announcement".
-WEBHOOK_TOPICS = ["challenge.created", "challenge.solved"]
+# The topics a webhook may carry, as the apps registered them.
+WEBHOOK_TOPICS: list[str] = []
 DISCORD_COLOUR = 0x3B82F6
 
 

@@ -38,7 +38,7 @@ from django.urls import path, re_path
 
 from nexus.accounts.models import User
 from nexus.collaboration import permissions
-from nexus.collaboration.api.rest import MessageSerializer
+from nexus.collaboration.api.rest.channels import MessageSerializer
 from nexus.collaboration.models import Channel
 from nexus.collaboration.selectors import channels as selectors
 from nexus.collaboration.services import channels as services

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from nexus.accounts.models import User
 from nexus.collaboration import permissions
@@ -195,3 +195,45 @@ def user_channel_ids(*, user: Any) -> list[int]:
     return list(
         permissions.readable_channels(Channel.objects.all(), user).values_list("pk", flat=True)
     )
+
+
+def _readable_channels(viewer: Any) -> QuerySet[Channel]:
+    if not getattr(viewer, "is_authenticated", False):
+        # The channels a learner talks in are no secret; private ones stay private.
+        return Channel.objects.exclude(kind=Channel.Kind.PRIVATE)
+    return permissions.readable_channels(Channel.objects.all(), viewer)
+
+
+def channel_activity(*, viewer: Any, author: User) -> QuerySet[Any]:
+    """Rows of (channel slug, name, kind, messages): how much the author wrote in
+    each channel the viewer may read, most first."""
+    return (
+        Message.objects.filter(
+            author=author,
+            deleted_at__isnull=True,
+            channel__in=_readable_channels(viewer).values("pk"),
+        )
+        .values("channel__slug", "channel__name", "channel__kind")
+        .annotate(messages=Count("id"))
+        .order_by("-messages", "channel__slug")
+    )
+
+
+def thread_partners(*, viewer: Any, user: User) -> QuerySet[Any]:
+    """(reply author, thread author) pairs of the threads the user replied in or
+    was replied to in, in channels the viewer may read."""
+    return (
+        Message.objects.filter(
+            deleted_at__isnull=True,
+            parent__isnull=False,
+            channel__in=_readable_channels(viewer).values("pk"),
+        )
+        .filter(Q(author=user) | Q(parent__author=user))
+        .values_list("author_id", "parent__author_id")
+        .distinct()
+    )
+
+
+def messages_written_in_cohort(cohort: Any) -> QuerySet[Message]:
+    """Messages (not deleted) whose authors are in the cohort."""
+    return Message.objects.filter(author__profile__cohort=cohort, deleted_at__isnull=True)

@@ -3,7 +3,7 @@ their mentor and mentee see."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import django_filters
@@ -120,3 +120,38 @@ def mentorship_note_list(*, viewer: Any, mentorship_id: int) -> QuerySet[Mentors
     """A mentorship's notes, oldest first; for its mentor and mentee only."""
     mentorship = mentorship_get(viewer=viewer, mentorship_id=mentorship_id)
     return _notes().filter(mentorship_id=mentorship.pk)
+
+
+def mentorships_shown(*, viewer_id: int | None, user: Any) -> list[Mentorship]:
+    """The user's mentorships, declined ones left out, that the viewer is in (all of
+    them for the user themselves; none for anonymous viewers), oldest first."""
+    if viewer_id is None:
+        return []
+    mentorships = Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user)).exclude(
+        status=Mentorship.Status.DECLINED
+    )
+    if viewer_id != user.pk:
+        mentorships = mentorships.filter(Q(mentor_id=viewer_id) | Q(mentee_id=viewer_id))
+    return list(
+        mentorships.select_related("mentor__profile", "mentee__profile").order_by("created_at")
+    )
+
+
+def open_mentorships_in_cohort(cohort: Any) -> list[Mentorship]:
+    """Requested and active mentorships of the cohort's learners, oldest first, with
+    both people."""
+    return list(
+        Mentorship.objects.filter(
+            mentee__profile__cohort=cohort,
+            status__in=(Mentorship.Status.REQUESTED, Mentorship.Status.ACTIVE),
+        )
+        .select_related("mentor__profile", "mentee__profile")
+        .order_by("created_at", "id")
+    )
+
+
+def mentor_capacities(mentor_ids: Collection[int]) -> dict[int, int]:
+    """Each mentor's capacity, by user id, for those with a mentor profile."""
+    return dict(
+        MentorProfile.objects.filter(user_id__in=mentor_ids).values_list("user_id", "capacity")
+    )

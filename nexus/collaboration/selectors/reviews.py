@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import django_filters
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, QuerySet, Value
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
 
 from nexus.collaboration.models import ReviewClaim, ReviewFeedback, ReviewRequest
 from nexus.core.errors import NotAuthenticated, NotFound, ValidationError
 from nexus.core.filters import apply_filters
 from nexus.knowledge.models import Technology
+from nexus.knowledge.selectors import ref_prefetches
 
 # Filters that depend on who is asking; the FilterSet handles the rest.
 VIEWER_FILTERS = {
@@ -128,3 +129,49 @@ def review_feedback_get(*, viewer: Any, request_id: int, feedback_id: int) -> Re
     if feedback is None:
         raise NotFound(f"No feedback {feedback_id} on review request {request_id}.")
     return feedback
+
+
+def feedback_given_by(*, user: Any) -> QuerySet[ReviewFeedback]:
+    """The user's feedback on others' requests, oldest first, with each request's author."""
+    return (
+        ReviewFeedback.objects.filter(reviewer=user)
+        .exclude(request__author=user)
+        .select_related("request__author__profile")
+        .order_by("created_at", "id")
+    )
+
+
+def review_requests_of(*, user: Any) -> list[ReviewRequest]:
+    """The user's requests, oldest first, with technologies and all their feedback
+    (`all_feedback`, with the reviewers)."""
+    feedback = ReviewFeedback.objects.select_related("reviewer__profile").order_by("created_at")
+    return list(
+        ReviewRequest.objects.filter(author=user)
+        .prefetch_related(
+            ref_prefetches()["technologies"],
+            Prefetch("feedback", queryset=feedback, to_attr="all_feedback"),
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def feedback_given_in_cohort(cohort: Any) -> QuerySet[ReviewFeedback]:
+    """Feedback whose reviewers are in the cohort."""
+    return ReviewFeedback.objects.filter(reviewer__profile__cohort=cohort)
+
+
+def claim_times_in_cohort(cohort: Any, *, since: Any) -> list[tuple[Any, Any]]:
+    """(claimed at, first feedback at or None) of each claim since `since` on the
+    requests of the cohort's members, in one query."""
+    first_feedback = (
+        ReviewFeedback.objects.filter(
+            request_id=OuterRef("request_id"), reviewer_id=OuterRef("reviewer_id")
+        )
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    return list(
+        ReviewClaim.objects.filter(request__author__profile__cohort=cohort, created_at__gte=since)
+        .annotate(first_feedback_at=Subquery(first_feedback))
+        .values_list("created_at", "first_feedback_at")
+    )

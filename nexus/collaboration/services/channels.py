@@ -22,28 +22,12 @@ from nexus.core import live
 from nexus.core.errors import NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import render_markdown
 from nexus.core.permissions import is_staff
+from nexus.core.validation import Errors, clean_text, raise_if, unknown_fields
 from nexus.notifications import events
 from nexus.search.indexing import index_on_commit
 
 MESSAGE_MAX = 10_000
 TOPIC_MAX = 300
-Errors = dict[str, list[str]]
-
-
-def _raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors=errors)
-
-
-def _text(errors: Errors, field: str, value: Any, *, max_length: int, required: bool = True) -> str:
-    if not isinstance(value, str):
-        errors[field] = ["Must be a string."]
-        return ""
-    if required and not value.strip():
-        errors[field] = ["This field may not be blank."]
-    elif len(value) > max_length:
-        errors[field] = [f"At most {max_length} characters (got {len(value)})."]
-    return value.strip()
 
 
 def _channel(slug: str, *, lock: bool = False) -> Channel:
@@ -69,17 +53,17 @@ CHANNEL_FIELDS = {"name", "slug", "kind", "topic", "cohort", "technology", "is_a
 @transaction.atomic
 def channel_create(*, actor: User, data: Mapping[str, Any]) -> Channel:
     """Open a channel; its creator owns it. Announcement channels are staff's."""
-    errors: Errors = {key: ["Unknown field."] for key in sorted(set(data) - CHANNEL_FIELDS)}
-    name = _text(errors, "name", data.get("name"), max_length=80)
+    errors: Errors = unknown_fields(data, CHANNEL_FIELDS)
+    name = clean_text(errors, "name", data.get("name"), max_length=80)
     slug = data.get("slug") or slugify(name)[:80]
     if not isinstance(slug, str) or not slug or slugify(slug) != slug:
         errors["slug"] = ["Lowercase letters, digits and hyphens, e.g. prodev-project-nexus."]
     kind = data.get("kind", Channel.Kind.PUBLIC)
     if kind not in Channel.Kind.values:
         errors["kind"] = [f"One of: {', '.join(Channel.Kind.values)}."]
-    topic = _text(errors, "topic", data.get("topic", ""), max_length=TOPIC_MAX, required=False)
+    topic = clean_text(errors, "topic", data.get("topic", ""), max_length=TOPIC_MAX, min_length=0)
     links = _links(errors, data)
-    _raise_if(errors)
+    raise_if(errors)
     if kind == Channel.Kind.ANNOUNCEMENT and not is_staff(actor):
         raise PermissionDenied("Only staff open announcement channels.")
     try:
@@ -121,9 +105,11 @@ def channel_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Channe
     allowed = {"name", "topic", "is_archived", "cohort", "technology"}
     errors: Errors = {key: ["Cannot be changed here."] for key in sorted(set(data) - allowed)}
     if "name" in data:
-        channel.name = _text(errors, "name", data["name"], max_length=80)
+        channel.name = clean_text(errors, "name", data["name"], max_length=80)
     if "topic" in data:
-        channel.topic = _text(errors, "topic", data["topic"], max_length=TOPIC_MAX, required=False)
+        channel.topic = clean_text(
+            errors, "topic", data["topic"], max_length=TOPIC_MAX, min_length=0
+        )
     if "is_archived" in data:
         if not isinstance(data["is_archived"], bool):
             errors["is_archived"] = ["true or false."]
@@ -131,7 +117,7 @@ def channel_update(*, actor: User, slug: str, data: Mapping[str, Any]) -> Channe
             channel.is_archived = data["is_archived"]
     for field, value in _links(errors, data).items():
         setattr(channel, field, value)
-    _raise_if(errors)
+    raise_if(errors)
     channel.save()
     return channel
 
@@ -233,10 +219,8 @@ def message_post(*, actor: User, slug: str, data: Mapping[str, Any]) -> Message:
     channel = _channel(slug, lock=True)
     member = permissions.membership(actor, channel)
     permissions.check_can_post(actor, channel, member)
-    errors: Errors = {
-        key: ["Unknown field."] for key in sorted(set(data) - {"body", "parent", "pinned"})
-    }
-    body = _text(errors, "body", data.get("body"), max_length=MESSAGE_MAX)
+    errors: Errors = unknown_fields(data, {"body", "parent", "pinned"})
+    body = clean_text(errors, "body", data.get("body"), max_length=MESSAGE_MAX)
     parent: Message | None = None
     if data.get("parent") is not None:
         parent_id = data["parent"]
@@ -257,7 +241,7 @@ def message_post(*, actor: User, slug: str, data: Mapping[str, Any]) -> Message:
         errors["pinned"] = ["true or false."]
     elif pinned and not is_staff(actor):
         errors["pinned"] = ["Only staff pin messages."]
-    _raise_if(errors)
+    raise_if(errors)
     message = Message.objects.create(
         channel=channel,
         author=actor,
@@ -310,9 +294,9 @@ def message_edit(*, actor: User, message_id: int, data: Mapping[str, Any]) -> Me
     message = _own_message(actor, message_id, staff_too=False)
     if message.channel.is_archived:
         raise ValidationError(errors={"channel": ["Archived."]})
-    errors: Errors = {key: ["Unknown field."] for key in sorted(set(data) - {"body"})}
-    body = _text(errors, "body", data.get("body"), max_length=MESSAGE_MAX)
-    _raise_if(errors)
+    errors: Errors = unknown_fields(data, {"body"})
+    body = clean_text(errors, "body", data.get("body"), max_length=MESSAGE_MAX)
+    raise_if(errors)
     if body == message.body:
         return message
     MessageRevision.objects.create(message=message, body=message.body, edited_by=actor)

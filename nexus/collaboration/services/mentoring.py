@@ -19,6 +19,7 @@ from nexus.collaboration.models import MentorProfile, Mentorship, MentorshipNote
 from nexus.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import plain_text, render_markdown
 from nexus.core.permissions import is_mentor_or_staff
+from nexus.core.validation import Errors, clean_text, raise_if, unknown_fields
 from nexus.knowledge import services as knowledge_services
 from nexus.notifications import events
 
@@ -31,27 +32,6 @@ NOTE_MAX = 10_000
 PROFILE_FIELDS = {"technologies", "concepts", "capacity", "is_accepting", "about"}
 REQUEST_FIELDS = {"mentor", "goals"}
 OPEN_STATUSES = (Mentorship.Status.REQUESTED, Mentorship.Status.ACTIVE)
-
-Errors = dict[str, list[str]]
-
-
-def _text(errors: Errors, field: str, value: Any, *, max_length: int, min_length: int = 1) -> str:
-    if not isinstance(value, str):
-        errors[field] = ["Must be a string."]
-        return ""
-    text = value.strip()
-    if len(text) < min_length:
-        errors[field] = (
-            ["This field may not be blank."] if not text else [f"At least {min_length} characters."]
-        )
-    elif len(value) > max_length:
-        errors[field] = [f"At most {max_length} characters (got {len(value)})."]
-    return text
-
-
-def _raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors=errors)
 
 
 # --- Mentor profiles ----------------------------------------------------------------
@@ -79,7 +59,7 @@ def mentor_profile_update(
         "about": "",
     }
     given = dict(data) if partial else {**defaults, **data}
-    errors: Errors = {key: ["Unknown field."] for key in sorted(set(given) - PROFILE_FIELDS)}
+    errors: Errors = unknown_fields(given, PROFILE_FIELDS)
     if "capacity" in given:
         capacity = given["capacity"]
         in_range = isinstance(capacity, int) and CAPACITY_MIN <= capacity <= CAPACITY_MAX
@@ -98,7 +78,9 @@ def mentor_profile_update(
         else:
             profile.is_accepting = given["is_accepting"]
     if "about" in given:
-        profile.about = _text(errors, "about", given["about"], max_length=ABOUT_MAX, min_length=0)
+        profile.about = clean_text(
+            errors, "about", given["about"], max_length=ABOUT_MAX, min_length=0
+        )
     links = {key: given[key] for key in ("technologies", "concepts") if key in given}
     related: dict[str, list[Any]] = {}
     if links:
@@ -106,7 +88,7 @@ def mentor_profile_update(
             related = knowledge_services.resolve_links(links)
         except ValidationError as exc:
             errors.update(exc.errors)
-    _raise_if(errors)
+    raise_if(errors)
     profile.save()
     for field, objects in related.items():
         getattr(profile, field).set(objects)
@@ -146,9 +128,9 @@ def mentorship_request(*, actor: User, data: Mapping[str, Any]) -> Mentorship:
 
     Records `mentorship.requested` for the mentor. Raises ValidationError, Conflict.
     """
-    errors: Errors = {key: ["Unknown field."] for key in sorted(set(data) - REQUEST_FIELDS)}
-    username = _text(errors, "mentor", data.get("mentor"), max_length=150)
-    goals = _text(errors, "goals", data.get("goals"), max_length=GOALS_MAX)
+    errors: Errors = unknown_fields(data, REQUEST_FIELDS)
+    username = clean_text(errors, "mentor", data.get("mentor"), max_length=150)
+    goals = clean_text(errors, "goals", data.get("goals"), max_length=GOALS_MAX)
     mentor = None
     if "mentor" not in errors:
         mentor = (
@@ -165,7 +147,7 @@ def mentorship_request(*, actor: User, data: Mapping[str, Any]) -> Mentorship:
             errors["mentor"] = [f"{mentor.username} is not a mentor."]
         elif not profile.is_accepting:
             errors["mentor"] = [f"{mentor.username} is not taking new mentees now."]
-    _raise_if(errors)
+    raise_if(errors)
     assert mentor is not None
     if Mentorship.objects.filter(mentor=mentor, mentee=actor, status__in=OPEN_STATUSES).exists():
         raise Conflict(f"You already have an open request or mentorship with {mentor.username}.")
@@ -279,9 +261,9 @@ def mentorship_note_create(
             f"This mentorship is {mentorship.status}; its notes are read-only.",
             errors={"status": [f"The mentorship is {mentorship.status}."]},
         )
-    errors: Errors = {key: ["Unknown field."] for key in sorted(set(data) - {"body"})}
-    body = _text(errors, "body", data.get("body"), max_length=NOTE_MAX)
-    _raise_if(errors)
+    errors: Errors = unknown_fields(data, {"body"})
+    body = clean_text(errors, "body", data.get("body"), max_length=NOTE_MAX)
+    raise_if(errors)
     return MentorshipNote.objects.create(
         mentorship=mentorship, author=actor, body=body, body_html=render_markdown(body)
     )

@@ -26,6 +26,7 @@ from nexus.challenges import services as challenge_services
 from nexus.collaboration.models import ReviewClaim, ReviewFeedback, ReviewRequest
 from nexus.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nexus.core.markdown import plain_text, render_markdown
+from nexus.core.validation import Errors, clean_text, raise_if, unknown_fields
 from nexus.knowledge import services as knowledge_services
 from nexus.notifications import events
 
@@ -39,27 +40,11 @@ RATING_MIN, RATING_MAX = 1, 5
 REVIEW_HOSTS = ("github.com", "gitlab.com")
 POINTS_HELPFUL_FEEDBACK = 5
 
-Errors = dict[str, list[str]]
-
 REQUEST_FIELDS = {"title", "url", "focus", "technologies", "reviewer_track", "max_reviewers"}
 FEEDBACK_FIELDS = {"verdict", "body", "rating"}
 
 
 # --- Input cleaning ---------------------------------------------------------------
-
-
-def _text(errors: Errors, field: str, value: Any, *, max_length: int, min_length: int = 1) -> str:
-    if not isinstance(value, str):
-        errors[field] = ["Must be a string."]
-        return ""
-    text = value.strip()
-    if len(text) < min_length:
-        errors[field] = (
-            ["This field may not be blank."] if not text else [f"At least {min_length} characters."]
-        )
-    elif len(value) > max_length:
-        errors[field] = [f"At most {max_length} characters (got {len(value)})."]
-    return text
 
 
 def _whole_number(errors: Errors, field: str, value: Any, *, low: int, high: int) -> int:
@@ -69,22 +54,13 @@ def _whole_number(errors: Errors, field: str, value: Any, *, low: int, high: int
     return int(value)
 
 
-def _raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors=errors)
-
-
-def _unknown(data: Mapping[str, Any], known: set[str]) -> Errors:
-    return {key: ["Unknown field."] for key in sorted(set(data) - known)}
-
-
 def is_review_host(host: str) -> bool:
     host = host.lower()
     return any(host == allowed or host.endswith(f".{allowed}") for allowed in REVIEW_HOSTS)
 
 
 def _review_url(errors: Errors, value: Any) -> str:
-    url = _text(errors, "url", value, max_length=URL_MAX)
+    url = clean_text(errors, "url", value, max_length=URL_MAX)
     if "url" in errors:
         return url
     try:
@@ -121,12 +97,14 @@ def review_request_create(*, actor: User, data: Mapping[str, Any]) -> ReviewRequ
     `reviewer_track` says which reviewers are wanted (backend, frontend or any);
     it is shown and filtered on, not enforced. Raises ValidationError.
     """
-    errors = _unknown(data, REQUEST_FIELDS)
-    title = _text(errors, "title", data.get("title"), max_length=TITLE_MAX, min_length=TITLE_MIN)
+    errors = unknown_fields(data, REQUEST_FIELDS)
+    title = clean_text(
+        errors, "title", data.get("title"), max_length=TITLE_MAX, min_length=TITLE_MIN
+    )
     url = _review_url(errors, data.get("url"))
     focus = ""
     if data.get("focus") is not None:
-        focus = _text(errors, "focus", data["focus"], max_length=FOCUS_MAX, min_length=0)
+        focus = clean_text(errors, "focus", data["focus"], max_length=FOCUS_MAX, min_length=0)
     track = data.get("reviewer_track", ReviewRequest.ReviewerTrack.ANY)
     if track not in ReviewRequest.ReviewerTrack.values:
         errors["reviewer_track"] = [f"One of: {', '.join(ReviewRequest.ReviewerTrack.values)}."]
@@ -143,7 +121,7 @@ def review_request_create(*, actor: User, data: Mapping[str, Any]) -> ReviewRequ
             related = knowledge_services.resolve_links({"technologies": data["technologies"]})
         except ValidationError as exc:
             errors.update(exc.errors)
-    _raise_if(errors)
+    raise_if(errors)
     review = ReviewRequest.objects.create(
         author=actor,
         title=title,
@@ -240,15 +218,15 @@ def review_feedback_create(
             "This review request is done; it takes no more feedback.",
             errors={"status": ["The request is done."]},
         )
-    errors = _unknown(data, FEEDBACK_FIELDS)
+    errors = unknown_fields(data, FEEDBACK_FIELDS)
     verdict = str(data.get("verdict"))
     if data.get("verdict") not in ReviewFeedback.Verdict.values:
         errors["verdict"] = [f"One of: {', '.join(ReviewFeedback.Verdict.values)}."]
-    body = _text(errors, "body", data.get("body"), max_length=FEEDBACK_MAX)
+    body = clean_text(errors, "body", data.get("body"), max_length=FEEDBACK_MAX)
     rating = None
     if data.get("rating") is not None:
         rating = _whole_number(errors, "rating", data["rating"], low=RATING_MIN, high=RATING_MAX)
-    _raise_if(errors)
+    raise_if(errors)
     feedback = ReviewFeedback.objects.create(
         request=review,
         reviewer=actor,

@@ -10,7 +10,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from nexus.collaboration.models import MentorProfile, Mentorship, MentorshipNote
 from nexus.collaboration.services import mentoring as services
 from nexus.core.errors import Conflict
-from nexus.knowledge.tests.factories import ConceptFactory, TechnologyFactory
+from nexus.knowledge.tests.factories import ConceptFactory
 from nexus.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -21,28 +21,8 @@ MENTORSHIPS = "/api/v1/mentorships/"
 
 
 @pytest.fixture
-def django_tech(db):
-    return TechnologyFactory.create(name="Django", slug="django")
-
-
-@pytest.fixture
-def react_tech(db):
-    return TechnologyFactory.create(name="React", slug="react")
-
-
-@pytest.fixture
 def caching(db):
     return ConceptFactory.create(name="Caching", slug="caching")
-
-
-@pytest.fixture
-def mentor(user_factory):
-    return user_factory(username="mentor-one", role="mentor")
-
-
-@pytest.fixture
-def staff(user_factory):
-    return user_factory(username="staff-one", role="staff")
 
 
 @pytest.fixture

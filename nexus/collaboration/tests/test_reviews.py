@@ -10,23 +10,12 @@ from nexus.accounts.models import Profile
 from nexus.collaboration.models import ReviewClaim, ReviewFeedback, ReviewRequest
 from nexus.collaboration.services import reviews as services
 from nexus.core.errors import Conflict, PermissionDenied, ValidationError
-from nexus.knowledge.tests.factories import TechnologyFactory
 from nexus.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 REVIEWS = "/api/v1/reviews/"
 PR_URL = "https://github.com/prodev/nexus/pull/7"
-
-
-@pytest.fixture
-def django_tech(db):
-    return TechnologyFactory.create(name="Django", slug="django")
-
-
-@pytest.fixture
-def react_tech(db):
-    return TechnologyFactory.create(name="React", slug="react")
 
 
 @pytest.fixture
@@ -37,16 +26,6 @@ def reviewer(user_factory):
 @pytest.fixture
 def second_reviewer(user_factory):
     return user_factory(username="reviewer-two", track="frontend")
-
-
-@pytest.fixture
-def mentor(user_factory):
-    return user_factory(username="mentor-one", role="mentor")
-
-
-@pytest.fixture
-def staff(user_factory):
-    return user_factory(username="staff-one", role="staff")
 
 
 @pytest.fixture

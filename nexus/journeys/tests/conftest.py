@@ -11,7 +11,7 @@ from nexus.collaboration.services import mentoring as mentoring_services
 from nexus.collaboration.services import reviews as review_services
 from nexus.journeys import services
 from nexus.knowledge import services as knowledge_services
-from nexus.knowledge.tests.factories import ConceptFactory, TechnologyFactory
+from nexus.knowledge.tests.factories import ConceptFactory
 
 PR_URL = "https://github.com/prodev/nexus/pull/7"
 
@@ -47,26 +47,6 @@ def cohort_mate(user_factory: Any, cohort: Any) -> Any:
 @pytest.fixture
 def outsider(user_factory: Any, other_cohort: Any) -> Any:
     return user_factory(username="outsider-one", cohort=other_cohort)
-
-
-@pytest.fixture
-def mentor(user_factory: Any) -> Any:
-    return user_factory(username="mentor-one", role="mentor")
-
-
-@pytest.fixture
-def staff(user_factory: Any) -> Any:
-    return user_factory(username="staff-one", role="staff")
-
-
-@pytest.fixture
-def django_tech(db: None) -> Any:
-    return TechnologyFactory.create(name="Django", slug="django")
-
-
-@pytest.fixture
-def celery_tech(db: None) -> Any:
-    return TechnologyFactory.create(name="Celery", slug="celery", category="messaging")
 
 
 @pytest.fixture

@@ -5,27 +5,12 @@ from typing import Any
 import pytest
 
 from nexus.knowledge import services
-from nexus.knowledge.tests.factories import ConceptFactory, TechnologyFactory
-
-
-@pytest.fixture
-def django_tech(db: None) -> Any:
-    return TechnologyFactory.create(name="Django", slug="django")
+from nexus.knowledge.tests.factories import ConceptFactory
 
 
 @pytest.fixture
 def caching(db: None) -> Any:
     return ConceptFactory.create(name="Caching Strategies", slug="caching-strategies")
-
-
-@pytest.fixture
-def mentor(user_factory: Any) -> Any:
-    return user_factory(username="mentor-one", role="mentor")
-
-
-@pytest.fixture
-def staff(user_factory: Any) -> Any:
-    return user_factory(username="staff-one", role="staff")
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from django.utils import timezone
 from nexus.accounts.models import Profile
 from nexus.challenges import services as challenge_services
 from nexus.challenges.models import Challenge
+from nexus.challenges.tasks import notify_unanswered_task
 from nexus.knowledge.tests.factories import TechnologyFactory
 from nexus.notifications import delivery, digests, events, services
 from nexus.notifications.models import Delivery, Notification, OutboxEvent, Webhook
@@ -182,8 +183,8 @@ def test_mentors_with_a_matching_skill_hear_of_an_unanswered_challenge_once(
     learner_with_skill = user_factory(role="learner", skills=["PostgreSQL"])
     mail.outbox.clear()
 
-    flagged = committed(services.unanswered_challenges_notify)
-    again = committed(services.unanswered_challenges_notify)
+    flagged = committed(notify_unanswered_task)
+    again = committed(notify_unanswered_task)
 
     told = Notification.objects.filter(kind="challenge_unanswered")
     assert (flagged, again) == (1, 0)
@@ -206,7 +207,7 @@ def test_a_challenge_with_a_solution_or_still_young_is_not_flagged(
     )
     post_challenge(committed, learner, ["postgres"], title="Slow queries on a big table")
 
-    assert committed(services.unanswered_challenges_notify) == 0
+    assert committed(notify_unanswered_task) == 0
     assert not Notification.objects.filter(kind="challenge_unanswered").exists()
 
 

@@ -22,20 +22,10 @@ def found(response: Any) -> list[tuple[str, int]]:
 
 
 @pytest.fixture
-def demo(db: None) -> None:
+def demo(db: None, committed: Any) -> None:
     """The demo content, indexed as it is written: people included, so a search
     finds them right after `load_demo`, with no rebuild."""
-    call_command("load_demo", stdout=io.StringIO())
-
-
-@pytest.fixture
-def staff(user_factory: Any) -> Any:
-    return user_factory(username="staff-one", role="staff")
-
-
-@pytest.fixture
-def mentor(user_factory: Any) -> Any:
-    return user_factory(username="mentor-one", role="mentor")
+    committed(call_command, "load_demo", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -49,47 +39,44 @@ def docker_tech(db: None) -> Any:
 
 
 @pytest.fixture
-def celery_tech(db: None) -> Any:
-    return TechnologyFactory.create(name="Celery", slug="celery", category="messaging")
-
-
-@pytest.fixture
-def write_challenge(learner: Any) -> Any:
+def write_challenge(learner: Any, committed: Any) -> Any:
     def write(author: Any = None, **data: Any) -> Any:
         fields = {
             "title": "Workers keep dying on the nightly import",
             "body": "The import task stops halfway every night.",
             **data,
         }
-        return challenge_services.challenge_create(actor=author or learner, data=fields)
+        return committed(challenge_services.challenge_create, actor=author or learner, data=fields)
 
     return write
 
 
 @pytest.fixture
-def write_guide(learner: Any) -> Any:
+def write_guide(learner: Any, committed: Any) -> Any:
     def write(author: Any = None, **data: Any) -> Any:
         fields = {"title": "Reading query plans", "body": "EXPLAIN shows the plan.", **data}
-        return knowledge_services.guide_create(actor=author or learner, data=fields)
+        return committed(knowledge_services.guide_create, actor=author or learner, data=fields)
 
     return write
 
 
 @pytest.fixture
-def open_channel(learner: Any) -> Any:
+def open_channel(learner: Any, committed: Any) -> Any:
     def open_(slug: str, kind: str = "public", owner: Any = None) -> Any:
-        return channel_services.channel_create(
-            actor=owner or learner, data={"name": slug, "slug": slug, "kind": kind}
+        return committed(
+            channel_services.channel_create,
+            actor=owner or learner,
+            data={"name": slug, "slug": slug, "kind": kind},
         )
 
     return open_
 
 
 @pytest.fixture
-def post(learner: Any) -> Any:
+def post(learner: Any, committed: Any) -> Any:
     def post_(slug: str, body: str, author: Any = None) -> Any:
-        return channel_services.message_post(
-            actor=author or learner, slug=slug, data={"body": body}
+        return committed(
+            channel_services.message_post, actor=author or learner, slug=slug, data={"body": body}
         )
 
     return post_

@@ -1,4 +1,4 @@
-"""The writing services keep the search documents current, in their transaction."""
+"""The writing services keep the search documents current, once their transaction commits."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 
 from nexus.accounts import services as account_services
 from nexus.challenges import services as challenge_services
@@ -16,9 +17,11 @@ from nexus.knowledge import services as knowledge_services
 from nexus.knowledge.models import Concept, Tag, Technology
 from nexus.knowledge.tests.factories import ConceptFactory
 from nexus.search import services
+from nexus.search.indexing import index_on_commit
 from nexus.search.models import SearchDocument
 
-pytestmark = pytest.mark.django_db
+# Transactional: each write commits, and its documents are rewritten after it, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def document(kind, object_id):
@@ -284,11 +287,8 @@ def test_a_person_is_indexed_when_registering_and_editing_their_profile(db):
 def test_indexing_what_does_not_exist_removes_nothing_else_and_fails_nothing(write_challenge):
     challenge = write_challenge()
 
-    services.index_challenge(10**9)
-    services.index_solution(10**9)
-    services.index_guide(10**9)
-    services.index_message(10**9)
-    services.index_user(10**9)
+    for kind in ("challenge", "solution", "guide", "message", "user"):
+        index_on_commit(kind, 10**9)
 
     assert list(SearchDocument.objects.values_list("kind", "object_id")) == [
         ("challenge", challenge.pk)
@@ -456,6 +456,7 @@ def test_documents_are_rewritten_by_kind_and_unknown_kinds_refused(write_challen
         services.index_objects("cohort", [1])
 
 
+@pytest.mark.django_db  # its callbacks counted, not run at each commit
 def test_an_edit_that_keeps_the_name_rewrites_no_document(
     mentor, write_challenge, docker_tech, django_capture_on_commit_callbacks
 ):
@@ -487,3 +488,33 @@ def test_linked_documents_are_rewritten_in_batches_and_unknown_links_refused(
     assert all("Moby" in document("challenge", c.pk).keywords for c in challenges)
     with pytest.raises(ValueError, match="Unknown link"):
         services.index_linked("cohort", 1)
+
+
+def test_a_write_that_rolls_back_leaves_the_index_as_it_was(learner, write_challenge):
+    challenge = write_challenge(title="Compose cannot reach the database")
+
+    def rename_then_fail() -> None:
+        with transaction.atomic():
+            challenge_services.challenge_update(
+                actor=learner,
+                challenge_id=challenge.pk,
+                data={
+                    "title": "Renamed, then undone",
+                    "base_revision": challenge.current_revision_id,
+                },
+            )
+            raise RuntimeError("the rest of the request failed")
+
+    with pytest.raises(RuntimeError):
+        rename_then_fail()
+
+    assert document("challenge", challenge.pk).title == "Compose cannot reach the database"
+    assert SearchDocument.objects.filter(title="Renamed, then undone").count() == 0
+
+
+def test_a_committed_write_is_found(api_client, write_guide):
+    guide = write_guide(title="Reading query plans", body="EXPLAIN ANALYZE", status="published")
+
+    results = api_client.get("/api/v1/search/", {"q": "query plans"}).json()["results"]
+
+    assert [(result["type"], result["id"]) for result in results] == [("guide", guide.pk)]

@@ -34,6 +34,7 @@ def content(
     write_challenge,
     open_channel,
     post,
+    django_capture_on_commit_callbacks,
 ):
     """Content of every visibility, written through the services.
 
@@ -42,47 +43,50 @@ def content(
     hidden solution, `mentor` a solution to the hidden challenge. `other` is a
     signed-in stranger to all of it.
     """
-    write_guide(title="Published zebra guide", body="published", status="published")
-    draft = write_guide(title="Draft zebra guide", body="draft")
-    knowledge_services.guide_update(
-        actor=learner, slug=draft.slug, data={"co_editors": [mentor.username]}
-    )
-    gone = write_guide(title="Deleted zebra guide", body="deletedguide", status="published")
-    knowledge_services.guide_delete(actor=learner, slug=gone.slug)
+    with django_capture_on_commit_callbacks(execute=True):
+        write_guide(title="Published zebra guide", body="published", status="published")
+        draft = write_guide(title="Draft zebra guide", body="draft")
+        knowledge_services.guide_update(
+            actor=learner, slug=draft.slug, data={"co_editors": [mentor.username]}
+        )
+        gone = write_guide(title="Deleted zebra guide", body="deletedguide", status="published")
+        knowledge_services.guide_delete(actor=learner, slug=gone.slug)
 
-    visible = write_challenge(title="Visible zebra challenge", body="visiblechallenge")
-    challenge_services.solution_create(
-        actor=answerer, challenge_id=visible.pk, data={"body": "zebra visiblesolution"}
-    )
-    hidden_solution = challenge_services.solution_create(
-        actor=answerer, challenge_id=visible.pk, data={"body": "zebra hiddensolution"}
-    )
-    challenge_services.content_hide(
-        actor=staff, target="solution", target_id=hidden_solution.pk, reason="Off topic."
-    )
-    hidden = write_challenge(title="Hidden zebra challenge", body="hiddenchallenge")
-    challenge_services.solution_create(
-        actor=mentor, challenge_id=hidden.pk, data={"body": "zebra solutionofhidden"}
-    )
-    challenge_services.content_hide(
-        actor=staff, target="challenge", target_id=hidden.pk, reason="Spam."
-    )
-    deleted = write_challenge(title="Deleted zebra challenge", body="deletedchallenge")
-    challenge_services.challenge_delete(actor=learner, challenge_id=deleted.pk)
+        visible = write_challenge(title="Visible zebra challenge", body="visiblechallenge")
+        challenge_services.solution_create(
+            actor=answerer, challenge_id=visible.pk, data={"body": "zebra visiblesolution"}
+        )
+        hidden_solution = challenge_services.solution_create(
+            actor=answerer, challenge_id=visible.pk, data={"body": "zebra hiddensolution"}
+        )
+        challenge_services.content_hide(
+            actor=staff, target="solution", target_id=hidden_solution.pk, reason="Off topic."
+        )
+        hidden = write_challenge(title="Hidden zebra challenge", body="hiddenchallenge")
+        challenge_services.solution_create(
+            actor=mentor, challenge_id=hidden.pk, data={"body": "zebra solutionofhidden"}
+        )
+        challenge_services.content_hide(
+            actor=staff, target="challenge", target_id=hidden.pk, reason="Spam."
+        )
+        deleted = write_challenge(title="Deleted zebra challenge", body="deletedchallenge")
+        challenge_services.challenge_delete(actor=learner, challenge_id=deleted.pk)
 
-    open_channel("zebra-public")
-    post("zebra-public", "zebra publicmessage")
-    open_channel("zebra-private", kind="private")
-    channel_services.member_invite(actor=learner, slug="zebra-private", username=mentor.username)
-    post("zebra-private", "zebra privatemessage")
-    removed = post("zebra-public", "zebra deletedmessage")
-    channel_services.message_delete(actor=learner, message_id=removed.pk)
+        open_channel("zebra-public")
+        post("zebra-public", "zebra publicmessage")
+        open_channel("zebra-private", kind="private")
+        channel_services.member_invite(
+            actor=learner, slug="zebra-private", username=mentor.username
+        )
+        post("zebra-private", "zebra privatemessage")
+        removed = post("zebra-public", "zebra deletedmessage")
+        channel_services.message_delete(actor=learner, message_id=removed.pk)
 
-    user_factory(username="zebra-person", display_name="Zebra person", bio="person")
-    user_factory(
-        username="zebra-gone", display_name="Zebra gone", bio="inactiveperson", is_active=False
-    )
-    services.reindex(kinds=["user"])  # the factory writes people without the services
+        user_factory(username="zebra-person", display_name="Zebra person", bio="person")
+        user_factory(
+            username="zebra-gone", display_name="Zebra gone", bio="inactiveperson", is_active=False
+        )
+        services.reindex(kinds=["user"])  # the factory writes people without the services
 
 
 def words_found(client):
@@ -169,22 +173,23 @@ def test_suggestions_keep_drafts_and_hidden_titles_to_those_allowed(
 
 
 def test_what_becomes_visible_is_found_at_once_and_what_is_hidden_is_gone_at_once(
-    api_client, as_user, content, learner, other, staff
+    api_client, as_user, content, learner, other, staff, django_capture_on_commit_callbacks
 ):
-    draft = knowledge_services.guide_update(
-        actor=learner,
-        slug="draft-zebra-guide",
-        data={"status": "published"},
-    )
-    hidden = found(as_user(staff).get(SEARCH_URL, {"q": "hiddenchallenge"}))[0][1]
-    challenge_services.content_hide(
-        actor=staff, target="challenge", target_id=hidden, reason=None, hidden=False
-    )
-    channel_services.member_invite(actor=learner, slug="zebra-private", username=other.username)
-    visible = found(api_client.get(SEARCH_URL, {"q": "visiblechallenge"}))[0][1]
-    challenge_services.content_hide(
-        actor=staff, target="challenge", target_id=visible, reason="Moderated."
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = knowledge_services.guide_update(
+            actor=learner,
+            slug="draft-zebra-guide",
+            data={"status": "published"},
+        )
+        hidden = found(as_user(staff).get(SEARCH_URL, {"q": "hiddenchallenge"}))[0][1]
+        challenge_services.content_hide(
+            actor=staff, target="challenge", target_id=hidden, reason=None, hidden=False
+        )
+        channel_services.member_invite(actor=learner, slug="zebra-private", username=other.username)
+        visible = found(api_client.get(SEARCH_URL, {"q": "visiblechallenge"}))[0][1]
+        challenge_services.content_hide(
+            actor=staff, target="challenge", target_id=visible, reason="Moderated."
+        )
 
     assert draft.status == "published"
     assert found(api_client.get(SEARCH_URL, {"q": "draft"}))

@@ -57,18 +57,24 @@ def test_or_finds_either_word(api_client, demo):
 
 
 def test_a_solved_challenge_outranks_an_open_one_saying_the_same(
-    api_client, learner, other, write_challenge
+    api_client, learner, other, write_challenge, committed
 ):
     text = {"title": "Migrations deadlock on deploy", "body": "Two migrations lock a table."}
     open_one = write_challenge(**text)
     solved = write_challenge(**text)
-    answer = challenge_services.solution_create(
-        actor=other, challenge_id=solved.pk, data={"body": "Run migrations one at a time."}
+    answer = committed(
+        challenge_services.solution_create,
+        actor=other,
+        challenge_id=solved.pk,
+        data={"body": "Run migrations one at a time."},
     )
-    other_answer = challenge_services.solution_create(
-        actor=other, challenge_id=open_one.pk, data={"body": "Run migrations one at a time."}
+    other_answer = committed(
+        challenge_services.solution_create,
+        actor=other,
+        challenge_id=open_one.pk,
+        data={"body": "Run migrations one at a time."},
     )
-    challenge_services.solution_accept(actor=learner, solution_id=answer.pk)
+    committed(challenge_services.solution_accept, actor=learner, solution_id=answer.pk)
 
     challenges = found(
         api_client.get(SEARCH_URL, {"q": "migrations deadlock", "type": "challenge"})
@@ -391,15 +397,18 @@ def test_suggestions_go_through_the_trigram_index(thousands):
 
 
 def test_a_rebuild_by_copy_writes_what_the_services_write(
-    learner, other, write_challenge, docker_tech
+    learner, other, write_challenge, docker_tech, committed
 ):
     challenge = write_challenge(
         title="Copy and insert agree",
         body="Tabs\tand\nnewlines \\ backslashes",
         technologies=["docker"],
     )
-    challenge_services.solution_create(
-        actor=other, challenge_id=challenge.pk, data={"body": "An answer"}
+    committed(
+        challenge_services.solution_create,
+        actor=other,
+        challenge_id=challenge.pk,
+        data={"body": "An answer"},
     )
 
     def snapshot():
@@ -424,13 +433,19 @@ def test_a_rebuild_by_copy_writes_what_the_services_write(
     assert by_services[0][0][-2]  # the vectors are there
 
 
-def test_a_rebuild_never_overwrites_what_the_services_wrote_after_it_read(staff, write_challenge):
+def test_a_rebuild_never_overwrites_what_the_services_wrote_after_it_read(
+    staff, write_challenge, committed
+):
     challenge = write_challenge(title="Read by the rebuild, then hidden")
     read_before_the_hiding = timezone.now()
     stale = next(entry for _, entry in services.CHALLENGES.entries([challenge]))
     assert stale is not None
-    challenge_services.content_hide(
-        actor=staff, target="challenge", target_id=challenge.pk, reason="Spam."
+    committed(
+        challenge_services.content_hide,
+        actor=staff,
+        target="challenge",
+        target_id=challenge.pk,
+        reason="Spam.",
     )
 
     services._write("challenge", [stale], [], as_of=read_before_the_hiding)
