@@ -2,7 +2,7 @@
 """`make bench`: how fast Nexus serves its hot paths, measured against its own ceiling.
 
 For each scale (default 100,000 then 1,000,000 challenges) it seeds a
-PostgreSQL database (`nexus_bench`, created if missing) with `seed_scale`,
+PostgreSQL database (`nexus_bench`, created if missing) with `bench/seed.py`,
 serves Nexus the production way (gunicorn with deploy/gunicorn.conf.py and 2
 workers, NEXUS_ENV=production, Redis cache, RabbitMQ broker so outbox
 publishing is real) and loads each
@@ -55,6 +55,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SCENARIO_LUA = ROOT / "bench" / "wrk" / "scenario.lua"
+SEED_SCRIPT = ROOT / "bench" / "seed.py"
 VENV_BIN = Path(sys.executable).parent
 GUNICORN_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 
@@ -63,7 +64,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nexus_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own: flushed per scale
 DEFAULT_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
 QUEUE_PREFIX = "bench-"
-# nexus.scale.loader.SEED_PASSWORD (a test keeps them equal; importing it needs Django).
+# bench.scale.loader.SEED_PASSWORD (a test keeps them equal; importing it needs Django).
 SEED_PASSWORD = "nexus-seed-scale-2026"  # noqa: S105 -- the seeded people's, by design
 SEED_EMAIL_DOMAIN = "seed.nexus.test"
 BENCH_SECRET_KEY = "bench-only-secret-key-for-make-bench-never-for-real-deployments-0123"  # noqa: S105 -- loopback benchmark only
@@ -560,7 +561,7 @@ def flush_cache(redis_url: str) -> None:
 
 
 def dev_env(args: argparse.Namespace) -> dict[str, str]:
-    """For manage.py commands (migrate, seed_scale): development settings, bench database."""
+    """For manage.py commands and bench/seed.py: development settings, bench database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEXUS_", "BENCH_"))}
     env.update(
         DATABASE_URL=args.database_url,
@@ -592,9 +593,12 @@ def server_env(args: argparse.Namespace, *, cache: bool) -> dict[str, str]:
     return env
 
 
-def manage(args: argparse.Namespace, *command: str, timeout: float) -> str:
-    done = subprocess.run(  # noqa: S603 -- our own manage.py
-        [sys.executable, str(ROOT / "manage.py"), *command],
+def manage(
+    args: argparse.Namespace, *command: str, timeout: float, script: Path = ROOT / "manage.py"
+) -> str:
+    """`manage.py command` (or another of our scripts) with `dev_env`; its output."""
+    done = subprocess.run(  # noqa: S603 -- our own scripts
+        [sys.executable, str(script), *command],
         cwd=ROOT,
         env=dev_env(args),
         capture_output=True,
@@ -603,7 +607,7 @@ def manage(args: argparse.Namespace, *command: str, timeout: float) -> str:
         check=False,
     )
     if done.returncode:
-        raise SystemExit(f"manage.py {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+        raise SystemExit(f"{script.name} {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
 
 
@@ -1050,12 +1054,12 @@ def seed(args: argparse.Namespace, scale: int) -> dict[str, Any]:
     started = time.monotonic()
     output = manage(
         args,
-        "seed_scale",
         "--challenges",
         str(scale),
         "--batch",
         str(args.batch),
         timeout=args.seed_timeout,
+        script=SEED_SCRIPT,
     )
     summary = next((line for line in output.splitlines() if line.startswith("Loaded")), "")
     if not summary:
@@ -1216,7 +1220,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="First of five loopback ports (two servers per scale, two for the scales in "
         "turn, one for the plain Django view).",
     )
-    parser.add_argument("--batch", type=int, default=10_000, help="seed_scale --batch.")
+    parser.add_argument("--batch", type=int, default=10_000, help="bench/seed.py --batch.")
     parser.add_argument("--seed-timeout", type=int, default=7200, help="Seconds per seeding.")
     parser.add_argument("--skip-seed", action="store_true", help="Measure the data as it is.")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)

@@ -269,7 +269,7 @@ def test_the_report_lists_every_measured_scenario_and_the_machine() -> None:
 
 
 def test_the_benchmark_signs_in_with_the_seeded_password() -> None:
-    from nexus.scale import loader
+    from bench.scale import loader
 
     assert run.SEED_PASSWORD == loader.SEED_PASSWORD
     assert run.SEED_EMAIL_DOMAIN == loader.SEED_EMAIL_DOMAIN
