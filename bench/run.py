@@ -2,12 +2,15 @@
 """`make bench`: how fast Nexus serves its hot paths, measured against its own ceiling.
 
 For each scale (default 100,000 then 1,000,000 challenges) it seeds a
-PostgreSQL database (`nexus_bench`, created if missing) with `seed_scale`,
+PostgreSQL database (`nexus_bench`, created if missing) with `bench/seed.py`,
 serves Nexus the production way (gunicorn with deploy/gunicorn.conf.py and 2
 workers, NEXUS_ENV=production, Redis cache, RabbitMQ broker so outbox
 publishing is real) and loads each
 scenario with wrk: many clients (-t2 -c16) for throughput and p99, then one
-client (-t1 -c1) for the latency a lone reader sees. Every scenario's
+client (-t1 -c1) for the latency a lone reader sees. A scenario is a mix of
+what users send, taken in turn: lists with and without each filter, in each
+ordering, pages 1 to 5 by their cursors; details of challenges with 0 to 20
+solutions; several GraphQL selections; answers to different challenges. Every scenario's
 throughput is reported as a share of `/healthz`, the framework's own ceiling,
 loaded on the same server just before it, so numbers compare across machines
 and a machine whose speed drifts during the run moves both alike.
@@ -44,17 +47,19 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from random import Random
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SCENARIO_LUA = ROOT / "bench" / "wrk" / "scenario.lua"
+SEED_SCRIPT = ROOT / "bench" / "seed.py"
 VENV_BIN = Path(sys.executable).parent
 GUNICORN_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 
@@ -63,7 +68,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nexus_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own: flushed per scale
 DEFAULT_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
 QUEUE_PREFIX = "bench-"
-# nexus.scale.loader.SEED_PASSWORD (a test keeps them equal; importing it needs Django).
+# bench.scale.loader.SEED_PASSWORD (a test keeps them equal; importing it needs Django).
 SEED_PASSWORD = "nexus-seed-scale-2026"  # noqa: S105 -- the seeded people's, by design
 SEED_EMAIL_DOMAIN = "seed.nexus.test"
 BENCH_SECRET_KEY = "bench-only-secret-key-for-make-bench-never-for-real-deployments-0123"  # noqa: S105 -- loopback benchmark only
@@ -93,11 +98,24 @@ SEARCH_QUERIES = (
     '"stale cache" redis',
     "migrations -docker",
 )
-GRAPHQL_LIST = (
-    "{ challenges(limit: 20) { id title status score solutionCount commentCount viewCount "
-    "lastActivityAt createdAt updatedAt acceptedSolutionId duplicateOfId currentRevisionId "
+LIST_PATH = "/api/v1/challenges/"
+ORDERINGS = ("-created_at", "-last_activity_at", "-score")  # the first is the default
+PAGES = 5  # each list is read from page 1 to page 5, by its cursors
+DETAIL_SOLUTIONS = range(21)  # details of challenges with 0 to 20 solutions
+GUIDES = 10
+OPEN_CHALLENGES = 200  # posted on in turn
+MIX_SEED = 25  # of the order each mix is taken in
+ANSWER = "Benchmark answer {n}: use select_related and measure."
+GRAPHQL_FIRST = 20
+# What GraphQL clients select, from the least to every field a list row has.
+GRAPHQL_SELECTIONS = (
+    "id title",
+    "id title score solutionCount createdAt author { username displayName }",
+    "id title status technologies { slug name } tags { slug name }",
+    "id title status score solutionCount commentCount viewCount lastActivityAt createdAt "
+    "updatedAt acceptedSolutionId duplicateOfId currentRevisionId "
     "author { username displayName role } technologies { slug name } concepts { slug name } "
-    "tags { slug name } } }"
+    "tags { slug name }",
 )
 
 
@@ -150,13 +168,6 @@ def ratio(value: float | None, ceiling: float | None) -> float | None:
     return value / ceiling
 
 
-def growth(small: float | None, large: float | None) -> float | None:
-    """How many times bigger `large` is than `small` (p50 at 1M over p50 at 100k)."""
-    if small is None or large is None or small <= 0:
-        return None
-    return large / small
-
-
 def in_turn_p50(rounds: Mapping[str, Sequence[float]]) -> dict[str, dict[str, Any]]:
     """Each entry's median p50 over the rounds it was measured in turn with the others."""
     return {
@@ -191,19 +202,23 @@ class Check:
     def at_most(
         cls, target: str, scale: int | None, value: float | None, limit: float, unit: str = ""
     ) -> Check:
-        if value is None:
-            return cls(target, scale, "not measured", f"<= {limit:g}{unit}", "n/a")
-        status = "pass" if value <= limit else "fail"
-        return cls(target, scale, f"{_number(value)}{unit}", f"<= {limit:g}{unit}", status)
+        return cls._bound(target, scale, value, limit, unit, "<=")
 
     @classmethod
     def at_least(
         cls, target: str, scale: int | None, value: float | None, limit: float, unit: str = ""
     ) -> Check:
+        return cls._bound(target, scale, value, limit, unit, ">=")
+
+    @classmethod
+    def _bound(
+        cls, target: str, scale: int | None, value: float | None, limit: float, unit: str, op: str
+    ) -> Check:
+        bound = f"{op} {limit:g}{unit}"
         if value is None:
-            return cls(target, scale, "not measured", f">= {limit:g}{unit}", "n/a")
-        status = "pass" if value >= limit else "fail"
-        return cls(target, scale, f"{_number(value)}{unit}", f">= {limit:g}{unit}", status)
+            return cls(target, scale, "not measured", bound, "n/a")
+        met = value <= limit if op == "<=" else value >= limit
+        return cls(target, scale, f"{_number(value)}{unit}", bound, "pass" if met else "fail")
 
 
 def _get(scenarios: Mapping[str, Any], key: str, *path: str) -> Any:
@@ -221,44 +236,35 @@ def check_targets(result: Mapping[str, Any]) -> list[Check]:
     s = result["scenarios"]
     checks = [
         Check.at_least(
-            "Cached anonymous list: share of /healthz",
+            "Cached anonymous list mix: share of /healthz",
             scale,
             _get(s, "list_cached", "ratio"),
             0.70,
         ),
         Check.at_least(
-            "Uncached list: share of /healthz", scale, _get(s, "list_uncached", "ratio"), 0.15
+            "Uncached list mix: share of /healthz", scale, _get(s, "list_uncached", "ratio"), 0.15
         ),
-        Check.at_most("Uncached list: SQL queries", scale, _get(s, "list_uncached", "queries"), 4),
         Check.at_most(
-            "Uncached list: single-client p50",
+            "Uncached list mix: SQL queries (most of any)",
+            scale,
+            _get(s, "list_uncached", "queries"),
+            4,
+        ),
+        Check.at_most(
+            "Uncached list mix: single-client p50",
             scale,
             _get(s, "list_uncached", "single", "p50_ms"),
             5.0,
             " ms",
         ),
         Check.at_least(
-            "Challenge detail (cache off): share of /healthz",
+            "Challenge detail mix (cache off): share of /healthz",
             scale,
             _get(s, "detail_uncached", "ratio"),
             0.10,
         ),
+        _fixed_queries(scale, _get(s, "detail_uncached")),
     ]
-    big, small = _get(s, "detail_uncached", "queries"), _get(s, "detail_small", "queries")
-    if big is None or small is None:
-        checks.append(
-            Check("Challenge detail: fixed SQL queries", scale, "not measured", "", "n/a")
-        )
-    else:
-        checks.append(
-            Check(
-                "Challenge detail: fixed SQL queries",
-                scale,
-                f"{big} (3 solutions) vs {small} (1 solution)",
-                "equal",
-                "pass" if big == small else "fail",
-            )
-        )
     search_p95 = _get(s, "search", "single", "p95_ms")
     if scale >= 1_000_000 or search_p95 is None:
         checks.append(Check.at_most("Search: single-client p95", scale, search_p95, 50.0, " ms"))
@@ -280,14 +286,25 @@ def check_targets(result: Mapping[str, Any]) -> list[Check]:
             "Posting a solution: p99", scale, _get(s, "post_solution", "p99_ms"), 100.0, " ms"
         ),
         Check.at_most(
-            "GraphQL list: single-client p50 over the REST list's (cache off), in turn",
+            "GraphQL list mix: single-client p50 over the REST list mix's (cache off), in turn",
             scale,
             in_turn_ratio(_get(s, "list_uncached", "in_turn"), _get(s, "graphql_list", "in_turn")),
-            1.5,
+            2.0,
             "x",
         ),
     ]
     return checks
+
+
+def _fixed_queries(scale: int, detail: Mapping[str, Any] | None) -> Check:
+    """Every detail of the mix (0 to 20 solutions) takes the same number of queries."""
+    target = "Challenge detail mix: the same SQL queries for every detail"
+    counts = (detail or {}).get("query_counts")
+    if not counts:
+        return Check(target, scale, "not measured", "equal", "n/a")
+    low, high = min(counts), max(counts)
+    measured = f"{low} for all {len(counts)}" if low == high else f"{low} to {high}"
+    return Check(target, scale, measured, "equal", "pass" if low == high else "fail")
 
 
 def check_growth(
@@ -305,14 +322,14 @@ def check_growth(
             value = in_turn_ratio(_get(in_turn, key, "small"), _get(in_turn, key, "large"))
             how = ", in turn"
         else:
-            value = growth(
-                _get(small["scenarios"], key, "single", "p50_ms"),
+            value = ratio(
                 _get(large["scenarios"], key, "single", "p50_ms"),
+                _get(small["scenarios"], key, "single", "p50_ms"),
             )
             how = ""
         checks.append(
             Check.at_most(
-                f"Uncached {label} p50 growth, {small['scale']:,} to {large['scale']:,}{how}",
+                f"Uncached {label} mix p50 growth, {small['scale']:,} to {large['scale']:,}{how}",
                 None,
                 value,
                 1.2,
@@ -336,8 +353,6 @@ def render_table(result: Mapping[str, Any]) -> str:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for scenario in result["scenarios"].values():
-        if scenario.get("count_only"):
-            continue
         single = scenario.get("single") or {}
         rps = scenario.get("rps")
         share = scenario.get("ratio")
@@ -560,7 +575,7 @@ def flush_cache(redis_url: str) -> None:
 
 
 def dev_env(args: argparse.Namespace) -> dict[str, str]:
-    """For manage.py commands (migrate, seed_scale): development settings, bench database."""
+    """For manage.py commands and bench/seed.py: development settings, bench database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEXUS_", "BENCH_"))}
     env.update(
         DATABASE_URL=args.database_url,
@@ -592,9 +607,12 @@ def server_env(args: argparse.Namespace, *, cache: bool) -> dict[str, str]:
     return env
 
 
-def manage(args: argparse.Namespace, *command: str, timeout: float) -> str:
-    done = subprocess.run(  # noqa: S603 -- our own manage.py
-        [sys.executable, str(ROOT / "manage.py"), *command],
+def manage(
+    args: argparse.Namespace, *command: str, timeout: float, script: Path = ROOT / "manage.py"
+) -> str:
+    """`manage.py command` (or another of our scripts) with `dev_env`; its output."""
+    done = subprocess.run(  # noqa: S603 -- our own scripts
+        [sys.executable, str(script), *command],
         cwd=ROOT,
         env=dev_env(args),
         capture_output=True,
@@ -603,7 +621,7 @@ def manage(args: argparse.Namespace, *command: str, timeout: float) -> str:
         check=False,
     )
     if done.returncode:
-        raise SystemExit(f"manage.py {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+        raise SystemExit(f"{script.name} {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
 
 
@@ -707,7 +725,14 @@ def http(
         return error.code, error.read()
 
 
-# --- Scenarios ------------------------------------------------------------------------------
+# --- The mix: what each scenario cycles through (pure parts, tested) -----------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    method: str = "GET"
+    body: str | None = None  # JSON; "{n}" becomes a per-thread counter in scenario.lua
 
 
 @dataclass
@@ -715,62 +740,240 @@ class Scenario:
     key: str
     label: str
     server: str  # "cache" or "nocache"
-    paths: tuple[str, ...]
-    method: str = "GET"
-    body: str | None = None
-    content_type: str | None = None
-    token: str | None = None
+    requests: tuple[Request, ...]  # taken in turn
+    token: str = ""
     note: str = ""
-    count_only: bool = False  # counted for SQL queries, not loaded with wrk
     skip: str = ""
     results: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
-class Fixtures:
-    detail_id: int
-    small_detail_id: int
-    guide_slug: str
-    open_ids: list[int]
+class Mix:
+    """What set-up found in the database and through the servers, for `build_scenarios`."""
+
+    token: str
+    lists: list[str]  # REST list paths: each filter and ordering, pages 1 to 5
+    details: dict[int, int]  # solutions -> a challenge with that many
+    guides: list[str]  # slugs
+    graphql: list[str]  # POST bodies of the GraphQL list
+    open_ids: list[int]  # challenges posted on
+    graphql_skip: str = ""  # why there are no GraphQL bodies
+
+
+def list_filters(technology: str, tag: str) -> list[dict[str, str]]:
+    """No filter, then each of the list's filters alone."""
+    return [
+        {},
+        {"technology": technology},
+        {"tag": tag},
+        {"status": "solved"},
+        {"unanswered": "true"},
+    ]
+
+
+def rest_list_path(filters: Mapping[str, str], ordering: str) -> str:
+    """A REST list's first page; the default ordering goes unsaid, as clients leave it."""
+    query = dict(filters) | ({"ordering": ordering} if ordering != ORDERINGS[0] else {})
+    return LIST_PATH + (f"?{urlencode(query)}" if query else "")
+
+
+def graphql_list_body(
+    selection: str, filters: Mapping[str, str], ordering: str, after: str | None
+) -> str:
+    """A GraphQL list request: `first`, the filters, `ordering`, and `after` (a
+    cursor from the previous page's `pageInfo.endCursor`) as a variable."""
+    arguments = [f"first: {GRAPHQL_FIRST}"]
+    arguments += [
+        f"{name}: {value if name == 'unanswered' else json.dumps(value)}"
+        for name, value in filters.items()
+    ]
+    arguments += [f"ordering: {json.dumps(ordering)}", "after: $after"]
+    query = (
+        f"query Challenges($after: String) {{ challenges({', '.join(arguments)}) "
+        f"{{ results {{ {selection} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+    )
+    return json.dumps({"query": query, "variables": {"after": after}})
+
+
+def top_ups(
+    found: Mapping[int, int], spare: Sequence[tuple[int, int]], wanted: Sequence[int]
+) -> list[tuple[int, int, int]]:
+    """(challenge id, solutions to post, solutions it then has) for each wanted
+    count no challenge has, from `spare` open challenges (id, solutions), the
+    most answered first. Seeding gives up to 5 solutions; the rest are posted."""
+    chosen = set(found.values())
+    left = [(pk, count) for pk, count in spare if pk not in chosen]
+    plan = []
+    for want in wanted:
+        if want in found:
+            continue
+        pick = next(((pk, count) for pk, count in left if count < want), None)
+        if pick is not None:
+            left.remove(pick)
+            plan.append((pick[0], want - pick[1], want))
+    return plan
+
+
+def shuffled(requests: Iterable[Request]) -> tuple[Request, ...]:
+    """The mix in a fixed random order: neighbours differ in filter, ordering and
+    page, and every run (many clients or one) sends the same sequence."""
+    mixed = list(requests)
+    Random(MIX_SEED).shuffle(mixed)  # noqa: S311 -- an order, not a secret
+    return tuple(mixed)
+
+
+def build_scenarios(mix: Mix) -> list[Scenario]:
+    lists = shuffled(Request(path) for path in mix.lists)
+    details = shuffled(Request(f"/api/v1/challenges/{pk}/") for pk in mix.details.values())
+    guides = tuple(Request(f"/api/v1/guides/{slug}/") for slug in mix.guides)
+    search = tuple(Request("/api/v1/search/?q=" + quote(query)) for query in SEARCH_QUERIES)
+    graphql = shuffled(Request("/graphql/", "POST", body) for body in mix.graphql)
+    answer = json.dumps({"body": ANSWER})
+    posts = tuple(
+        Request(f"/api/v1/challenges/{pk}/solutions/", "POST", answer) for pk in mix.open_ids
+    )
+    counts = f"{min(mix.details, default=0)} to {max(mix.details, default=0)}"
+    detail_note = f"{len(details)} challenges with {counts} solutions in turn"
+    return [
+        Scenario("healthz", "/healthz (ceiling)", "cache", (Request("/healthz"),)),
+        Scenario(
+            "list_cached",
+            "Challenge list mix, anonymous, cached",
+            "cache",
+            lists,
+            note=f"{len(lists)} URLs in turn",
+        ),
+        Scenario(
+            "list_uncached",
+            "Challenge list mix, anonymous, cache off",
+            "nocache",
+            lists,
+            note=f"{len(lists)} URLs in turn",
+        ),
+        Scenario(
+            "detail_cached", "Challenge detail mix, cached", "cache", details, note=detail_note
+        ),
+        Scenario(
+            "detail_uncached",
+            "Challenge detail mix, cache off",
+            "nocache",
+            details,
+            note=detail_note,
+        ),
+        Scenario(
+            "guide", "Guide detail mix", "cache", guides, note=f"{len(guides)} guides in turn"
+        ),
+        Scenario("search", "Search", "cache", search, note=f"{len(search)} queries in turn"),
+        Scenario(
+            "graphql_list",
+            "GraphQL challenge list mix",
+            "cache",
+            graphql,
+            note=f"{len(graphql)} queries in turn",
+            skip=mix.graphql_skip,
+        ),
+        Scenario(
+            "post_solution",
+            "Post a solution (authenticated)",
+            "cache",
+            posts,
+            token=mix.token,
+            note=f"{len(posts)} open challenges in turn, outbox event published",
+        ),
+    ]
+
+
+def wrk_requests(requests: Iterable[Request]) -> str:
+    """The mix as scenario.lua reads it: a line per request, its method, path and
+    body apart by tabs (JSON bodies hold neither a raw tab nor a newline)."""
+    lines = [f"{r.method}\t{r.path}\t{r.body or ''}" for r in requests]
+    if any(line.count("\t") != 2 or "\n" in line for line in lines):
+        raise ValueError("A request of the mix holds a tab or a newline.")
+    return "".join(f"{line}\n" for line in lines)
+
+
+# --- Set-up: the mix, from the database and through the servers -----------------------------
+
+
+class SetUpError(Exception):
+    """A part of the mix could not be collected (the server answered an error)."""
+
+
+@dataclass
+class Seeded:
+    """What the database holds for the mix."""
+
     email: str
+    technology: str  # the most used, for the filter
+    tag: str
+    details: dict[int, int]  # solutions -> the oldest visible challenge with that many
+    spare: list[tuple[int, int]]  # open challenges (id, solutions), the most answered first
+    guides: list[str]
+    open_ids: list[int]
 
 
-def find_fixtures(database_url: str) -> Fixtures:
+def read_seeded(database_url: str) -> Seeded:
     import psycopg
 
+    most = max(DETAIL_SOLUTIONS)
+    visible = "NOT is_hidden AND deleted_at IS NULL"
     with psycopg.connect(_libpq(database_url), connect_timeout=5) as conn:
 
-        def one(query: str) -> Any:
-            row = conn.execute(query).fetchone()
-            if row is None:
-                raise SystemExit(f"The seeded database has nothing for: {query}")
-            return row[0]
+        def rows(query: str) -> list[Any]:
+            return conn.execute(query).fetchall()
 
-        visible = "NOT is_hidden AND deleted_at IS NULL"
-        return Fixtures(
-            detail_id=one(
-                f"SELECT id FROM challenges_challenge WHERE {visible} AND solution_count = 3 "  # noqa: S608 -- constant
-                "AND comment_count > 0 ORDER BY id DESC LIMIT 1"
-            ),
-            small_detail_id=one(
-                f"SELECT id FROM challenges_challenge WHERE {visible} AND solution_count = 1 "  # noqa: S608 -- constant
-                "AND comment_count = 0 ORDER BY id DESC LIMIT 1"
-            ),
-            guide_slug=one(
-                "SELECT slug FROM knowledge_guide WHERE status = 'published' "
-                "AND deleted_at IS NULL ORDER BY id DESC LIMIT 1"
-            ),
-            open_ids=[
-                row[0]
-                for row in conn.execute(
-                    f"SELECT id FROM challenges_challenge WHERE {visible} AND status = 'open' "  # noqa: S608 -- constant
-                    "ORDER BY id DESC LIMIT 200"
-                ).fetchall()
-            ],
+        def one(query: str) -> Any:
+            found = rows(query)
+            if not found:
+                raise SystemExit(f"The seeded database has nothing for: {query}")
+            return found[0][0]
+
+        def most_used(table: str, link: str, column: str) -> str:
+            return str(
+                one(
+                    f"SELECT t.slug FROM {table} t JOIN {link} l ON l.{column} = t.id "  # noqa: S608 -- constants
+                    "GROUP BY t.slug ORDER BY count(*) DESC, t.slug LIMIT 1"
+                )
+            )
+
+        return Seeded(
             email=one(
                 "SELECT email FROM accounts_user "  # noqa: S608 -- a constant
                 f"WHERE email LIKE '%@{SEED_EMAIL_DOMAIN}' ORDER BY id LIMIT 1"
             ),
+            technology=most_used(
+                "knowledge_technology", "challenges_challenge_technologies", "technology_id"
+            ),
+            tag=most_used("knowledge_tag", "challenges_challenge_tags", "tag_id"),
+            details=dict(
+                rows(
+                    "SELECT DISTINCT ON (solution_count) solution_count, id "  # noqa: S608 -- constants
+                    f"FROM challenges_challenge WHERE {visible} AND solution_count <= {most} "
+                    "ORDER BY solution_count, id"
+                )
+            ),
+            spare=[
+                (pk, count)
+                for pk, count in rows(
+                    "SELECT id, solution_count FROM challenges_challenge "  # noqa: S608 -- constants
+                    f"WHERE {visible} AND status = 'open' AND solution_count < {most} "
+                    f"ORDER BY solution_count DESC, id LIMIT {len(DETAIL_SOLUTIONS) * 2}"
+                )
+            ],
+            guides=[
+                slug
+                for (slug,) in rows(
+                    "SELECT slug FROM knowledge_guide WHERE status = 'published' "  # noqa: S608 -- constants
+                    f"AND deleted_at IS NULL ORDER BY id DESC LIMIT {GUIDES}"
+                )
+            ],
+            open_ids=[
+                pk
+                for (pk,) in rows(
+                    f"SELECT id FROM challenges_challenge WHERE {visible} AND status = 'open' "  # noqa: S608 -- constants
+                    f"ORDER BY id DESC LIMIT {OPEN_CHALLENGES}"
+                )
+            ],
         )
 
 
@@ -786,69 +989,104 @@ def sign_in(base: str, email: str) -> str:
     return str(json.loads(body)["access"])
 
 
-def build_scenarios(fixtures: Fixtures, token: str) -> list[Scenario]:
-    graphql = json.dumps({"query": GRAPHQL_LIST})
-    detail = f"/api/v1/challenges/{fixtures.detail_id}/"
-    search = tuple("/api/v1/search/?q=" + quote(query) for query in SEARCH_QUERIES)
-    return [
-        Scenario("healthz", "/healthz (ceiling)", "cache", ("/healthz",)),
-        Scenario(
-            "list_cached", "Challenge list, anonymous, cached", "cache", ("/api/v1/challenges/",)
-        ),
-        Scenario(
-            "list_uncached",
-            "Challenge list, anonymous, cache off",
-            "nocache",
-            ("/api/v1/challenges/",),
-        ),
-        Scenario("detail_cached", "Challenge detail (3 solutions), cached", "cache", (detail,)),
-        Scenario(
-            "detail_uncached", "Challenge detail (3 solutions), cache off", "nocache", (detail,)
-        ),
-        Scenario(
-            "detail_small",
-            "Challenge detail (1 solution), cache off",
-            "nocache",
-            (f"/api/v1/challenges/{fixtures.small_detail_id}/",),
-            count_only=True,
-        ),
-        Scenario("guide", "Guide detail", "cache", (f"/api/v1/guides/{fixtures.guide_slug}/",)),
-        Scenario("search", "Search", "cache", search, note=f"{len(search)} queries in turn"),
-        Scenario(
-            "graphql_list",
-            "GraphQL challenge list",
-            "cache",
-            ("/graphql/",),
-            method="POST",
-            body=graphql,
-            content_type="application/json",
-        ),
-        Scenario(
-            "post_solution",
-            "Post a solution (authenticated)",
-            "cache",
-            tuple(f"/api/v1/challenges/{pk}/solutions/" for pk in fixtures.open_ids),
-            method="POST",
-            body=json.dumps({"body": "Benchmark answer {n}: use select_related and measure."}),
-            content_type="application/json",
-            token=token,
-            note=f"{len(fixtures.open_ids)} open challenges in turn, outbox event published",
-        ),
-    ]
+def send(request: Request, base: str, token: str = "", n: str = "0") -> tuple[int, bytes]:
+    """One request of a mix, as scenario.lua sends it."""
+    headers = {"Content-Type": "application/json"} if request.body is not None else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    body = request.body.replace("{n}", n).encode() if request.body is not None else None
+    return http(request.method, base + request.path, body=body, headers=headers)
+
+
+def answer_up_to(base: str, token: str, seeded: Seeded) -> dict[int, int]:
+    """Challenges with each count of `DETAIL_SOLUTIONS`, posting answers through
+    the API (as people answer) where the database has none with that many."""
+    details = dict(seeded.details)
+    for pk, posts, count in top_ups(seeded.details, seeded.spare, DETAIL_SOLUTIONS):
+        answer = Request(
+            f"/api/v1/challenges/{pk}/solutions/", "POST", json.dumps({"body": ANSWER})
+        )
+        for n in range(posts):
+            status, body = send(answer, base, token, n=f"set-up {n}")
+            if status != 201:
+                raise SystemExit(f"Could not answer challenge {pk}: {status} {body[:300]!r}")
+        details[count] = pk
+    return dict(sorted(details.items()))
+
+
+def rest_pages(base: str, first: str) -> list[str]:
+    """A REST list's first page and the ones after it by its `next` links, up to `PAGES`."""
+    paths = [first]
+    while len(paths) < PAGES:
+        status, body = http("GET", base + paths[-1])
+        if status != 200:
+            raise SystemExit(f"{paths[-1]} answered {status}: {body[:300]!r}")
+        following = json.loads(body).get("next")
+        if not following:
+            break
+        link = urlsplit(following)
+        paths.append(f"{link.path}?{link.query}")
+    return paths
+
+
+def graphql_cursors(base: str, filters: Mapping[str, str], ordering: str) -> list[str | None]:
+    """`after` for pages 1 to `PAGES` of a GraphQL list, by its `pageInfo.endCursor`."""
+    cursors: list[str | None] = [None]
+    while len(cursors) < PAGES:
+        body = graphql_list_body(GRAPHQL_SELECTIONS[0], filters, ordering, cursors[-1])
+        status, answer = send(Request("/graphql/", "POST", body), base)
+        try:
+            data = json.loads(answer)
+        except ValueError:
+            data = {}
+        try:
+            info = data["data"]["challenges"]["pageInfo"]
+        except (KeyError, TypeError) as exc:
+            errors = data.get("errors") if isinstance(data, dict) else None
+            said = errors[0].get("message") if errors else answer[:200].decode(errors="replace")
+            raise SetUpError(f"the server answered {status}: {said}") from exc
+        if not info["hasNextPage"]:
+            break
+        cursors.append(info["endCursor"])
+    return cursors
+
+
+def set_up(database_url: str, cache_base: str, nocache_base: str) -> Mix:
+    """The requests of every mix: lists and GraphQL pages followed through the
+    servers (cursors are opaque), details chosen by their solutions."""
+    seeded = read_seeded(database_url)
+    token = sign_in(cache_base, seeded.email)
+    chains = [(f, o) for f in list_filters(seeded.technology, seeded.tag) for o in ORDERINGS]
+    mix = Mix(
+        token=token,
+        lists=[path for f, o in chains for path in rest_pages(nocache_base, rest_list_path(f, o))],
+        details=answer_up_to(cache_base, token, seeded),
+        guides=seeded.guides,
+        graphql=[],
+        open_ids=seeded.open_ids,
+    )
+    try:
+        for chain, (filters, ordering) in enumerate(chains):
+            for page, after in enumerate(graphql_cursors(nocache_base, filters, ordering)):
+                selection = GRAPHQL_SELECTIONS[(chain + page) % len(GRAPHQL_SELECTIONS)]
+                mix.graphql.append(graphql_list_body(selection, filters, ordering, after))
+    except SetUpError as error:
+        mix.graphql, mix.graphql_skip = [], f"skipped: GraphQL set-up failed, {error}"
+    return mix
 
 
 def probe(scenario: Scenario, base: str) -> None:
-    """One request first: a scenario whose endpoint is missing is skipped, with a note."""
-    headers = {"Content-Type": scenario.content_type} if scenario.content_type else {}
-    if scenario.token:
-        headers["Authorization"] = f"Bearer {scenario.token}"
-    body = scenario.body.replace("{n}", "0").encode() if scenario.body else None
-    status, answer = http(scenario.method, base + scenario.paths[0], body=body, headers=headers)
-    scenario.results["status"] = status
-    if status == 404 and scenario.key == "search":
-        scenario.skip = "skipped: /api/v1/search/ answers 404 (search not built yet)"
-    elif status >= 400:
-        scenario.skip = f"skipped: first request answered {status}: {answer[:120]!r}"
+    """Each request of the mix once: a scenario with a failing request is skipped,
+    with a note (search, when its endpoint is not there)."""
+    for request in dict.fromkeys(scenario.requests):
+        status, answer = send(request, base, scenario.token)
+        scenario.results["status"] = status
+        if status == 404 and scenario.key == "search":
+            scenario.skip = "skipped: /api/v1/search/ answers 404 (search not built yet)"
+        elif status >= 400 or (request.path == "/graphql/" and b'"errors"' in answer):
+            scenario.skip = f"skipped: {request.path} answered {status}: {answer[:120]!r}"
+        if scenario.skip:
+            return
 
 
 def run_wrk(
@@ -857,31 +1095,29 @@ def run_wrk(
     wrk = shutil.which("wrk")
     if not wrk:
         raise SystemExit(WRK_INSTALL_HINT)
-    env = dict(os.environ)
-    env.update(
-        BENCH_METHOD=scenario.method,
-        BENCH_PATHS="|".join(scenario.paths),
-        BENCH_BODY=scenario.body or "",
-        BENCH_CONTENT_TYPE=scenario.content_type or "",
-        BENCH_TOKEN=scenario.token or "",
-    )
-    if not scenario.body:
-        env.pop("BENCH_BODY")
-    command = [
-        wrk,
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--latency",
-        "--timeout",
-        "10s",
-        "-s",
-        str(SCENARIO_LUA),
-        _loopback(base + scenario.paths[0]),
-    ]
-    done = subprocess.run(  # noqa: S603 -- wrk against loopback
-        command, env=env, capture_output=True, text=True, timeout=duration + 60, check=False
-    )
+    with tempfile.NamedTemporaryFile("w", prefix="nexus-bench-", suffix=".requests") as mix:
+        mix.write(wrk_requests(scenario.requests))
+        mix.flush()
+        command = [
+            wrk,
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            str(SCENARIO_LUA),
+            _loopback(base + scenario.requests[0].path),
+        ]
+        done = subprocess.run(  # noqa: S603 -- wrk against loopback
+            command,
+            env=dict(os.environ, BENCH_REQUESTS=mix.name, BENCH_TOKEN=scenario.token),
+            capture_output=True,
+            text=True,
+            timeout=duration + 60,
+            check=False,
+        )
     if done.returncode:
         raise SystemExit(f"wrk failed for {scenario.key}:\n{done.stdout}\n{done.stderr}")
     return parse_wrk_output(done.stdout)
@@ -929,40 +1165,35 @@ def run_in_turn(
     return in_turn_p50(measured)
 
 
-def count_queries(
-    args: argparse.Namespace, scenarios: Sequence[Scenario], *, cache: bool
-) -> dict[str, Any]:
-    """SQL queries per request, counted in a child process with the server's settings."""
+def count_queries(args: argparse.Namespace, scenarios: Sequence[Scenario], *, cache: bool) -> None:
+    """SQL queries of each request of each mix, counted in a child process with the
+    server's settings: `query_counts` in the mix's order, `queries` the most."""
     chosen = [s for s in scenarios if (s.server == "cache") == cache and not s.skip]
     spec = [
-        {
-            "key": s.key,
-            "method": s.method,
-            "path": s.paths[0],
-            "body": s.body.replace("{n}", "counted") if s.body else None,
-            "content_type": s.content_type,
-            "token": s.token,
-        }
+        {"key": s.key, "token": s.token, "requests": [asdict(r) for r in s.requests]}
         for s in chosen
     ]
     done = subprocess.run(  # noqa: S603 -- this script, in another process
-        [sys.executable, str(Path(__file__).resolve()), "--count-queries", json.dumps(spec)],
+        [sys.executable, str(Path(__file__).resolve()), "--count-queries"],
+        input=json.dumps(spec),
         cwd=ROOT,
         env=server_env(args, cache=cache),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         check=False,
     )
     if done.returncode:
         raise SystemExit(f"Counting queries failed:\n{done.stdout}\n{done.stderr}")
-    counted: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return counted
+    counted: dict[str, list[int]] = json.loads(done.stdout.strip().splitlines()[-1])
+    for scenario in chosen:
+        scenario.results["query_counts"] = counted[scenario.key]
+        scenario.results["queries"] = max(counted[scenario.key])
 
 
-def counting_child(spec_json: str) -> None:
-    """In the child: each request three times (warming the cache and the
-    connection), the third one counted."""
+def counting_child() -> None:
+    """In the child, for the mixes on stdin: each request three times (warming the
+    cache and the connection), the third one counted."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nexus.settings")
     import django
@@ -973,24 +1204,24 @@ def counting_child(spec_json: str) -> None:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    counts: dict[str, Any] = {}
-    for item in json.loads(spec_json):
+    counts: dict[str, list[int]] = {}
+    for item in json.load(sys.stdin):
         headers = {"Authorization": f"Bearer {item['token']}"} if item["token"] else {}
-        status = 0
-        for attempt in range(3):
-            with CaptureQueriesContext(connection) as queries:
-                if item["method"] == "POST":
-                    response = client.post(
-                        item["path"],
-                        data=item["body"],
-                        content_type=item["content_type"],
-                        headers=headers,
-                    )
-                else:
-                    response = client.get(item["path"], headers=headers)
-            status = response.status_code
-            if attempt == 2:
-                counts[item["key"]] = {"queries": len(queries), "status": status}
+        counts[item["key"]] = []
+        for request in item["requests"]:
+            body = (request["body"] or "").replace("{n}", "counted")
+            for _ in range(3):
+                with CaptureQueriesContext(connection) as queries:
+                    if request["method"] == "POST":
+                        client.post(
+                            request["path"],
+                            data=body,
+                            content_type="application/json",
+                            headers=headers,
+                        )
+                    else:
+                        client.get(request["path"], headers=headers)
+            counts[item["key"]].append(len(queries))
     print(json.dumps(counts))
 
 
@@ -1024,7 +1255,7 @@ def plain_django(args: argparse.Namespace, run: Runner = run_wrk) -> str:
     )
     try:
         loaded = run(
-            Scenario("plain", PLAIN_DJANGO, "plain", ("/",)),
+            Scenario("plain", PLAIN_DJANGO, "plain", (Request("/"),)),
             server.base,
             threads=args.threads,
             connections=args.connections,
@@ -1050,12 +1281,12 @@ def seed(args: argparse.Namespace, scale: int) -> dict[str, Any]:
     started = time.monotonic()
     output = manage(
         args,
-        "seed_scale",
         "--challenges",
         str(scale),
         "--batch",
         str(args.batch),
         timeout=args.seed_timeout,
+        script=SEED_SCRIPT,
     )
     summary = next((line for line in output.splitlines() if line.startswith("Loaded")), "")
     if not summary:
@@ -1086,26 +1317,25 @@ def bench_scale(args: argparse.Namespace, scale: int) -> dict[str, Any]:
     print("  Vacuuming...", flush=True)
     vacuumed_s = vacuum(args.database_url)
     flush_cache(args.redis_url)
-    fixtures = find_fixtures(args.database_url)
     servers: dict[str, Server] = {}
     try:
         if args.outbox == "relay":
             servers["relay"] = start_relay(args)
         servers["cache"] = start_server(args, "cache", args.port, cache=True)
         servers["nocache"] = start_server(args, "nocache", args.port + 1, cache=False)
-        token = sign_in(servers["cache"].base, fixtures.email)
-        scenarios = build_scenarios(fixtures, token)
-        if args.only:
-            scenarios = [s for s in scenarios if s.key in args.only or s.key == "healthz"]
+        print("  Collecting the mixes...", flush=True)
+        mix = set_up(args.database_url, servers["cache"].base, servers["nocache"].base)
+        scenarios = [
+            s for s in build_scenarios(mix) if not args.only or s.key in args.only | {"healthz"}
+        ]
         for scenario in scenarios:
-            probe(scenario, servers[scenario.server].base)
+            if not scenario.skip:
+                probe(scenario, servers[scenario.server].base)
         for cache in (True, False):
-            for key, counted in count_queries(args, scenarios, cache=cache).items():
-                scenario = next(s for s in scenarios if s.key == key)
-                scenario.results["queries"] = counted["queries"]
+            count_queries(args, scenarios, cache=cache)
         ceiling = next(s for s in scenarios if s.key == "healthz")
         for scenario in scenarios:
-            if scenario.skip or scenario.count_only:
+            if scenario.skip:
                 continue
             print(f"  {scenario.label}...", flush=True)
             measure(scenario, ceiling, servers[scenario.server].base, args)
@@ -1136,14 +1366,12 @@ def bench_scale(args: argparse.Namespace, scale: int) -> dict[str, Any]:
             "outbox": args.outbox,
             "cache_disabled_by": "NEXUS_CACHE_DISABLED=1 on the second server",
         },
-        "fixtures": asdict(fixtures) | {"open_ids": len(fixtures.open_ids)},
         "scenarios": {
             s.key: {
                 "label": s.label,
                 "server": s.server,
-                "paths": list(s.paths[:3]),
+                "mix": [asdict(r) for r in s.requests],
                 "note": s.skip or s.note,
-                "count_only": s.count_only,
                 **s.results,
             }
             for s in scenarios
@@ -1172,10 +1400,10 @@ def measure_growth_in_turn(
         for offset, (side, scale) in enumerate((("small", small), ("large", large))):
             scoped = argparse.Namespace(**vars(args))
             scoped.database_url = _scale_database(base_url, scale)
-            fixtures = find_fixtures(scoped.database_url)
             server = start_server(scoped, f"nocache-{scale}", args.port + 2 + offset, cache=False)
             servers.append(server)
-            for scenario in build_scenarios(fixtures, token=""):
+            mix = set_up(scoped.database_url, server.base, server.base)
+            for scenario in build_scenarios(mix):
                 if scenario.key in keys:
                     labels[scenario.key] = scenario.label
                     entries.append((f"{scenario.key}:{side}", scenario, server.base))
@@ -1216,7 +1444,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="First of five loopback ports (two servers per scale, two for the scales in "
         "turn, one for the plain Django view).",
     )
-    parser.add_argument("--batch", type=int, default=10_000, help="seed_scale --batch.")
+    parser.add_argument("--batch", type=int, default=10_000, help="bench/seed.py --batch.")
     parser.add_argument("--seed-timeout", type=int, default=7200, help="Seconds per seeding.")
     parser.add_argument("--skip-seed", action="store_true", help="Measure the data as it is.")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
@@ -1248,9 +1476,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="Measure only these scenarios (comma-separated keys, e.g. list_uncached); "
         "/healthz always runs, as every ratio needs it.",
     )
-    parser.add_argument("--count-queries", help=argparse.SUPPRESS)
+    parser.add_argument("--count-queries", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.count_queries is None:
+    if not args.count_queries:
         args.scale_list = [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
         if not args.scale_list or min(args.scale_list) < 10:
             parser.error("--scales: comma-separated challenge counts of at least 10.")
@@ -1261,8 +1489,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.count_queries is not None:
-        counting_child(args.count_queries)
+    if args.count_queries:
+        counting_child()
         return 0
     sys.path.insert(0, str(ROOT))
     if not shutil.which("wrk"):

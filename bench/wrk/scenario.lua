@@ -1,48 +1,53 @@
--- One benchmark scenario for wrk, described by environment variables that
--- bench/run.py sets:
---   BENCH_METHOD        GET or POST
---   BENCH_PATHS         one path, or several separated by "|", taken in turn
---   BENCH_BODY          request body; "{n}" becomes a per-thread request counter
---   BENCH_CONTENT_TYPE  content type of the body
---   BENCH_TOKEN         a JWT access token, sent as "Authorization: Bearer ..."
+-- One benchmark scenario for wrk: a mix of requests taken in turn, described by
+-- environment variables that bench/run.py sets:
+--   BENCH_REQUESTS  a file with a line per request: method, path and body apart
+--                   by tabs; a body is JSON, and "{n}" in it becomes a
+--                   per-thread request counter
+--   BENCH_TOKEN     a JWT access token, sent as "Authorization: Bearer ..."
 -- When done, prints one line "BENCH_JSON {...}" with exact latency percentiles
 -- (wrk's --latency table has no p95) and the error counts.
 
-local method = os.getenv("BENCH_METHOD") or "GET"
-local body = os.getenv("BENCH_BODY")
-local paths = {}
-for path in string.gmatch(os.getenv("BENCH_PATHS") or "/", "[^|]+") do
-  paths[#paths + 1] = path
-end
-
-local headers = {}
-local content_type = os.getenv("BENCH_CONTENT_TYPE")
-if content_type and content_type ~= "" then
-  headers["Content-Type"] = content_type
-end
 local token = os.getenv("BENCH_TOKEN")
-if token and token ~= "" then
-  headers["Authorization"] = "Bearer " .. token
+local mix = {}
+for line in io.lines(os.getenv("BENCH_REQUESTS")) do
+  local method, path, body = string.match(line, "^([^\t]+)\t([^\t]+)\t(.*)$")
+  local headers = {}
+  if token and token ~= "" then
+    headers["Authorization"] = "Bearer " .. token
+  end
+  if body == "" then
+    body = nil
+  else
+    headers["Content-Type"] = "application/json"
+  end
+  local entry = {method = method, path = path, headers = headers, body = body}
+  if body == nil or not string.find(body, "{n}", 1, true) then
+    entry.built = wrk.format(method, path, headers, body)  -- the same every time
+  end
+  mix[#mix + 1] = entry
 end
 
-local counter = 0
-local fixed = nil
-if #paths == 1 and (body == nil or not string.find(body, "{n}", 1, true)) then
-  -- Same request every time: build it once.
-  fixed = wrk.format(method, paths[1], headers, body)
+-- Each thread starts at its own place in the mix (0.618 of it apart, so any
+-- number of threads spread out), not sending the same request at the same moment.
+local threads = 0
+setup = function(thread)
+  thread:set("start", threads)
+  threads = threads + 1
 end
+
+local counter = nil
 
 request = function()
-  if fixed then
-    return fixed
+  if counter == nil then
+    counter = math.floor((start or 0) * #mix * 0.618)
   end
   counter = counter + 1
-  local path = paths[(counter % #paths) + 1]
-  local this_body = body
-  if this_body then
-    this_body = string.gsub(this_body, "{n}", tostring(counter))
+  local entry = mix[(counter % #mix) + 1]
+  if entry.built then
+    return entry.built
   end
-  return wrk.format(method, path, headers, this_body)
+  local body = string.gsub(entry.body, "{n}", tostring(counter))
+  return wrk.format(entry.method, entry.path, entry.headers, body)
 end
 
 done = function(summary, latency, requests)

@@ -1,4 +1,4 @@
-"""seed_scale: realistic data in bulk, every counter and the reputation ledger consistent.
+"""bench/seed.py: realistic data in bulk, every counter and the reputation ledger consistent.
 
 Run at a small scale, on SQLite and on PostgreSQL (COPY, a composing thread and
 foreign keys checked in one pass at the end).
@@ -9,9 +9,11 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max, Q, Sum
 
+from bench import seed as seeding
+from bench.scale import loader
+from bench.scale.text import paragraph_html
 from nexus.accounts.models import Profile
 from nexus.challenges.models import (
     Challenge,
@@ -26,19 +28,17 @@ from nexus.collaboration.models import Channel, Membership, Message
 from nexus.core.markdown import render_markdown
 from nexus.knowledge.models import Concept, Guide, Tag, Technology
 from nexus.notifications.models import Notification, OutboxEvent
-from nexus.scale import loader
-from nexus.scale.text import paragraph_html
 
 pytestmark = pytest.mark.django_db
 
 CHALLENGES = 240
 
 
-def seed(challenges: int = CHALLENGES, **options) -> str:
+def seed(challenges: int = CHALLENGES, *options: str) -> str:
     out = StringIO()
     # Small batches, so that several transactions (and on PostgreSQL the
     # composing thread) are exercised.
-    call_command("seed_scale", challenges=challenges, batch=100, stdout=out, **options)
+    seeding.main(["--challenges", str(challenges), "--batch", "100", *options], out=out)
     return out.getvalue()
 
 
@@ -249,14 +249,14 @@ def test_seeded_people_sign_in_and_the_api_serves_seeded_challenges(api_client):
 def test_seeding_refuses_in_production(settings):
     settings.IS_PRODUCTION = True
 
-    with pytest.raises(CommandError, match="production"):
+    with pytest.raises(SystemExit, match="production"):
         seed()
     assert Challenge.objects.count() == 0
 
 
 @pytest.mark.postgres
 def test_postgres_can_check_references_row_by_row_instead():
-    output = seed(check_foreign_keys=True)
+    output = seed(CHALLENGES, "--check-foreign-keys")
 
     assert Challenge.objects.count() == CHALLENGES
     assert "checked in one pass" not in output

@@ -41,6 +41,7 @@ from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 from django.utils.text import slugify
 
+from bench.scale.text import TAG_NAMES, Composer
 from nexus.accounts.models import Cohort, Profile, User
 from nexus.challenges.models import (
     Challenge,
@@ -59,7 +60,6 @@ from nexus.challenges.services import (
 from nexus.collaboration.models import Channel, Membership, Message
 from nexus.core.markdown import render_markdown
 from nexus.knowledge.models import Concept, Guide, GuideRevision, Tag, Technology
-from nexus.scale.text import TAG_NAMES, Composer
 
 
 class Weighted:
@@ -279,7 +279,7 @@ def sink_for(alias: str) -> Sink:
         return PostgresSink(alias)
     if vendor == "sqlite":
         return SqliteSink(alias)
-    raise ValueError(f"seed_scale supports PostgreSQL and SQLite, not {vendor}.")
+    raise ValueError(f"bench/seed.py supports PostgreSQL and SQLite, not {vendor}.")
 
 
 # --- Composing rows --------------------------------------------------------------------
