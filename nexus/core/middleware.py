@@ -111,8 +111,8 @@ class AnonymousReadCacheMiddleware:
     """Serves hot anonymous GETs from the cache, rendered, without touching the database.
 
     Only requests with no credentials (no Authorization header, no session
-    cookie), asking for JSON, on a first page (no cursor). It sits below the
-    middleware that add the security, CORS and request id headers and answer
+    cookie), asking for JSON; every page of a list, each under its own key.
+    It sits below the middleware that add the security, CORS and request id headers and answer
     conditional GETs, so a hit gets what a miss gets. A page is keyed by
     scheme, host, path, query and the request's `KEY_HEADERS`, and stored with
     its headers and the versions of the namespaces it depends on
@@ -158,7 +158,7 @@ class AnonymousReadCacheMiddleware:
             return None
         if "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None
-        if "cursor" in request.GET or "text/html" in request.headers.get("Accept", ""):
+        if "text/html" in request.headers.get("Accept", ""):
             return None
         for pattern, namespaces in CACHED_READS:
             if pattern.match(request.path):

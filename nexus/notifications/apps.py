@@ -1,3 +1,5 @@
+import contextlib
+
 from django.apps import AppConfig
 
 
@@ -11,6 +13,7 @@ class NotificationsConfig(AppConfig):
 
         from nexus.notifications.metrics import BackgroundWorkCollector
 
-        # ready() may run more than once in tests; register the collector once.
-        if not any(isinstance(c, BackgroundWorkCollector) for c in REGISTRY._collector_to_names):
+        # ready() may run more than once in tests: the registry refuses a second
+        # collector of the same metric names, and the first one stays.
+        with contextlib.suppress(ValueError):
             REGISTRY.register(BackgroundWorkCollector())

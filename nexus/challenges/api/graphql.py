@@ -469,7 +469,7 @@ class Mutation:
         solution = services.solution_create(
             actor=signed_in(info), challenge_id=challenge_id, data={"body": body}
         )
-        return solution  # type: ignore[return-value]  # shaped as solution_get's
+        return _solution(info, solution.pk)
 
     @strawberry.mutation(description="Edit a solution (author or staff).")
     def update_solution(self, info: Info[Any, Any], id: int, body: str) -> SolutionType:

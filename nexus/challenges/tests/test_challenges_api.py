@@ -270,8 +270,8 @@ def test_in_relay_mode_posting_a_solution_only_notifies_the_relay(
     as_user, peer, make_challenge, settings, django_assert_num_queries
 ):
     """OUTBOX_RELAY: the whole request, its commit and on-commit hooks included, is
-    the statements above with BEGIN and COMMIT for the savepoint's, the event
-    written and the relay notified in one, and after the commit the solution's
+    the statements above with BEGIN and COMMIT for the savepoint's and the relay
+    notified after the event is written, and after the commit the solution's
     search document (the solution and its links read, the document written);
     nothing is published or marked after the commit."""
     settings.NEXUS_OUTBOX_RELAY = True
@@ -282,7 +282,7 @@ def test_in_relay_mode_posting_a_solution_only_notifies_the_relay(
     try:
         listener.connection.execute(f"LISTEN {events.RELAY_CHANNEL}")
 
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14):
             response = client.post(challenge_url(challenge, "solutions/"), {"body": "Chunk it."})
 
         assert response.status_code == 201
