@@ -56,7 +56,7 @@ class Challenge(TimeStampedModel, Moderated):
     view_count = models.PositiveIntegerField(default=0)
     solution_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
-    # Indexed by challenge_active (scanned backwards for the oldest first): an
+    # Indexed by challenge_active_keyset (scanned backwards for the oldest first): an
     # index of its own would be one more written by every answer and comment.
     last_activity_at = models.DateTimeField()
     current_revision = models.ForeignKey(
@@ -70,8 +70,10 @@ class Challenge(TimeStampedModel, Moderated):
         ordering = ("-created_at",)
         indexes: ClassVar = [
             models.Index(fields=["status", "-created_at"], name="challenge_status_new"),
-            models.Index(fields=["-last_activity_at", "id"], name="challenge_active"),
-            models.Index(fields=["-score", "id"], name="challenge_score"),
+            # In the keyset's order (the field, then id, both descending), so a
+            # page is read off the index instead of sorting every visible row.
+            models.Index(fields=["-last_activity_at", "-id"], name="challenge_active_keyset"),
+            models.Index(fields=["-score", "-id"], name="challenge_score_keyset"),
             models.Index(
                 fields=["-created_at"],
                 name="challenge_unanswered",
